@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Prepare this machine for the kspray lab and tests (fresh Debian 12, run as root).
+# Idempotent and quick when everything is already in place.
+#   bash scripts/setup.sh [--quiet]
+# Steps are functions; add a new step by writing a function and listing it in main().
+set -euo pipefail
+
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE_DIR="${KSPRAY_CACHE_DIR:-$HOME/.cache/kspray}"
+ANSIBLE_CORE_SERIES="2.16"
+VENV_DIR="$CACHE_DIR/venvs/ansible-core-$ANSIBLE_CORE_SERIES"
+APT_PACKAGES=(openssh-server sudo etcd-server etcd-client iproute2 python3-venv openssl hyperfine)
+PIP_REQUIREMENTS=("ansible-core>=2.16.4,<2.17" "jmespath" "netaddr")
+QUIET=0
+
+log() { [[ $QUIET == 1 ]] || echo "setup: $*"; }
+run_quiet() { # run a command; with --quiet show its output only on failure
+  if [[ $QUIET == 1 ]]; then
+    local out
+    if ! out="$("$@" 2>&1)"; then echo "$out" >&2; echo "setup: failed: $*" >&2; return 1; fi
+  else
+    "$@"
+  fi
+}
+
+ensure_root() {
+  if [[ $(id -u) != 0 ]]; then echo "setup: must run as root (the lab creates network namespaces)" >&2; exit 1; fi
+}
+
+ensure_apt_packages() {
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    log "installing apt packages: ${missing[*]}"
+    run_quiet apt-get update
+    DEBIAN_FRONTEND=noninteractive run_quiet apt-get install -y --no-install-recommends "${missing[@]}"
+  else
+    log "apt packages present"
+  fi
+  mkdir -p /run/sshd && chmod 0755 /run/sshd
+}
+
+ensure_ansible_venv() {
+  local stamp="$VENV_DIR/.kspray-requirements" want
+  want="$(printf '%s\n' "${PIP_REQUIREMENTS[@]}")"
+  if [[ -x $VENV_DIR/bin/ansible-playbook && -f $stamp && "$(cat "$stamp")" == "$want" ]]; then
+    log "ansible venv ok ($VENV_DIR)"
+    return
+  fi
+  log "creating ansible venv at $VENV_DIR"
+  local py=/usr/bin/python3
+  [[ -x $py ]] || py="$(command -v python3)"
+  mkdir -p "$(dirname "$VENV_DIR")"
+  [[ -x $VENV_DIR/bin/pip ]] || run_quiet "$py" -m venv "$VENV_DIR"
+  run_quiet "$VENV_DIR/bin/pip" install --quiet "${PIP_REQUIREMENTS[@]}"
+  printf '%s\n' "$want" >"$stamp"
+}
+
+# newest mtime (epoch seconds) of files under the given paths, ignoring missing ones
+newest_mtime() {
+  { find "$@" -type f -printf "%T@\n" 2>/dev/null || true; } | sort -n | tail -1 | cut -d. -f1
+}
+
+ensure_node_modules() {
+  cd "$REPO_DIR"
+  local lock=package-lock.json marker=node_modules/.package-lock.json
+  if [[ ! -f $marker || $lock -nt $marker ]]; then
+    log "npm ci"
+    run_quiet npm ci --no-audit --no-fund
+  else
+    log "node_modules up to date"
+  fi
+}
+
+ensure_build() {
+  cd "$REPO_DIR"
+  [[ -f tsconfig.build.json ]] || return 0
+  local src_time dist_time
+  src_time="$(newest_mtime src tsconfig.build.json tsconfig.json package.json)"
+  dist_time="$(newest_mtime dist)"
+  if [[ -z $dist_time || ${src_time:-0} -gt $dist_time ]]; then
+    log "npm run build"
+    run_quiet npm run build --silent
+  else
+    log "dist up to date"
+  fi
+}
+
+main() {
+  for arg in "$@"; do
+    case "$arg" in
+      --quiet|-q) QUIET=1 ;;
+      *) echo "usage: setup.sh [--quiet]" >&2; exit 2 ;;
+    esac
+  done
+  ensure_root
+  ensure_apt_packages
+  ensure_ansible_venv
+  ensure_node_modules
+  ensure_build
+}
+
+main "$@"

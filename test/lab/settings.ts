@@ -1,0 +1,67 @@
+// Lab settings: where its state lives, which subnet and names it uses, and the host plan.
+import path from 'node:path';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const STANDIN_DIR = path.join(REPO_DIR, 'test/kubespray');
+
+export type LabRole = 'control-plane' | 'etcd' | 'worker';
+
+export interface LabSettings {
+  dir: string;
+  /** first three octets, e.g. "10.77.0" */
+  subnet: string;
+  /** prefix of namespaces, bridge and veths; ≤ 8 chars so interface names stay ≤ 15 */
+  prefix: string;
+  hosts: number;
+  spares: number;
+  sshUser: string;
+  venv: string;
+  kubesprayVersion: string;
+  kubernetesVersion: string;
+}
+
+export interface PlannedHost {
+  name: string;
+  address: string;
+  roles: LabRole[];
+  spare: boolean;
+  /** only hosts with this flag require a sudo password */
+  sudoPassword: boolean;
+}
+
+export function labSettings(overrides: Partial<LabSettings> = {}): LabSettings {
+  const env = process.env;
+  const cache = env.KSPRAY_CACHE_DIR ?? path.join(os.homedir(), '.cache/kspray');
+  const s: LabSettings = {
+    dir: path.resolve(env.KSPRAY_LAB_DIR ?? path.join(REPO_DIR, '.kspray-lab')),
+    subnet: env.KSPRAY_LAB_SUBNET ?? '10.77.0',
+    prefix: env.KSPRAY_LAB_PREFIX ?? 'ksprlab',
+    hosts: 6,
+    spares: 2,
+    sshUser: 'kspray',
+    venv: path.join(cache, 'venvs/ansible-core-2.16'),
+    kubesprayVersion: 'v2.25.0',
+    kubernetesVersion: 'v1.29.5',
+    ...overrides,
+  };
+  if (!/^10\.\d{1,3}\.\d{1,3}$/.test(s.subnet)) throw new Error(`lab subnet must look like 10.X.Y, got ${s.subnet}`);
+  if (!/^[a-z][a-z0-9]{0,7}$/.test(s.prefix)) throw new Error(`lab prefix must be 1-8 of [a-z0-9], got ${s.prefix}`);
+  if (s.hosts < 1 || s.hosts > 20 || s.spares < 0 || s.spares > 9) throw new Error('lab: 1-20 hosts, 0-9 spares');
+  return s;
+}
+
+/** Three control-plane/etcd hosts (fewer if hosts < 4), workers, then spares; the last spare needs a sudo password. */
+export function planHosts(s: LabSettings): PlannedHost[] {
+  const cp = s.hosts >= 4 ? 3 : 1;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const out: PlannedHost[] = [];
+  for (let i = 1; i <= cp; i++)
+    out.push({ name: `km${pad(i)}`, address: `${s.subnet}.${10 + i}`, roles: ['control-plane', 'etcd'], spare: false, sudoPassword: false });
+  for (let i = 1; i <= s.hosts - cp; i++)
+    out.push({ name: `kube${pad(i)}`, address: `${s.subnet}.${20 + i}`, roles: ['worker'], spare: false, sudoPassword: false });
+  for (let i = 1; i <= s.spares; i++)
+    out.push({ name: `spare${pad(i)}`, address: `${s.subnet}.${50 + i}`, roles: ['worker'], spare: true, sudoPassword: i === s.spares });
+  return out;
+}
