@@ -1,0 +1,35 @@
+// kspray init: write a starter or an example config, never over an existing file unless --force.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, relative } from 'node:path';
+import type { CommandContext } from '../context.js';
+import { KsprayError } from '../errors.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
+import { validateText } from '../config/load.js';
+import { packagePath } from '../paths.js';
+
+const examples = ['homelab'] as const;
+
+export async function init(ctx: CommandContext, opts: { example?: string; force?: boolean }): Promise<number> {
+  const name = opts.example ?? 'starter';
+  if (opts.example !== undefined && !examples.includes(opts.example as (typeof examples)[number]))
+    throw new KsprayError('BadArgument', `unknown example "${opts.example}"`, { hint: `available: ${examples.join(', ')}` });
+  const exists = await stat(ctx.configPath).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !opts.force)
+    throw new KsprayError('ConfigExists', `${relative(ctx.cwd, ctx.configPath) || ctx.configPath} already exists; nothing was written`, {
+      hint: 'choose another file with -c, or pass --force to overwrite it',
+    });
+  const body = await readFile(packagePath('templates', 'examples', `${name}.yaml`), 'utf8');
+  const schemaRef = relative(dirname(ctx.configPath), packagePath('schema', 'kspray.schema.json')) || 'kspray.schema.json';
+  const text = `# yaml-language-server: $schema=${schemaRef}\n${body}`;
+  // the shipped templates must always validate; a failure here is a kspray bug, not a user error
+  const check = validateText(text);
+  if (check.errors.length) throw new Error(`template ${name} is invalid: ${check.errors.map((p) => p.path + ' ' + p.message).join('; ')}`);
+  await writeFileAtomic(ctx.configPath, text);
+  ctx.reporter.success(`wrote ${relative(ctx.cwd, ctx.configPath) || ctx.configPath}${opts.example ? ` (example: ${name})` : ''}`);
+  for (const w of check.warnings) ctx.reporter.info(`  note: ${w.path}: ${w.message}`);
+  ctx.reporter.info(`next: kspray validate${ctx.configPath.endsWith('/kspray.yaml') ? '' : ` -c ${relative(ctx.cwd, ctx.configPath)}`}`);
+  return 0;
+}

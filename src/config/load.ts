@@ -1,0 +1,100 @@
+// Config pipeline: text → YAML (with positions) → schema → normalize → rules → { cluster, problems }. Returns values; never prints.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { KsprayError } from '../errors.js';
+import { buildCluster, type Cluster } from './model.js';
+import { parsePath, ProblemList, type Problem } from './problems.js';
+import { allRules } from './rules/index.js';
+import { ClusterConfig } from './schema.js';
+import { lineOf, parseYaml } from './yaml-source.js';
+import { issuesToProblems } from './zod-issues.js';
+
+export interface Loaded {
+  cluster?: Cluster;
+  problems: Problem[];
+  errors: Problem[];
+  warnings: Problem[];
+  text: string;
+}
+
+export interface LoadedFile extends Loaded {
+  path: string;
+  dir: string;
+  file: string;
+}
+
+export function validateText(text: string): Loaded {
+  const { source, problems: yamlProblems } = parseYaml(text);
+  const done = (problems: Problem[], cluster?: Cluster): Loaded => {
+    for (const p of problems) {
+      if (p.line !== undefined) continue;
+      const segs = parsePath(p.path);
+      const line = lineOf(source, segs);
+      if (line !== undefined) p.line = line;
+    }
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+    return {
+      ...(cluster ? { cluster } : {}),
+      problems,
+      errors: problems.filter((p) => p.severity === 'error'),
+      warnings: problems.filter((p) => p.severity === 'warning'),
+      text,
+    };
+  };
+  if (yamlProblems.length) return done(yamlProblems);
+  const input: unknown = source.doc.toJS({ maxAliasCount: 100 });
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    return done([{ severity: 'error', rule: 'yaml/not-a-mapping', path: '(document)', line: 1, message: 'the file is not a kspray config (expected a mapping with apiVersion, kind, metadata, spec)', fix: 'start from `kspray init`' }]);
+  const parsed = ClusterConfig.safeParse(input);
+  if (!parsed.success) {
+    const problems = issuesToProblems(parsed.error.issues, ClusterConfig, input);
+    // unknown keys point at the key itself, not the mapping that holds it
+    for (const p of problems)
+      if (p.rule === 'schema/unrecognized_keys') {
+        const segs = parsePath(p.path);
+        const key = segs.pop();
+        const line = lineOf(source, segs, String(key));
+        if (line !== undefined) p.line = line;
+      }
+    return done(problems);
+  }
+  const cluster = buildCluster(parsed.data);
+  const list = new ProblemList();
+  for (const rule of allRules) rule({ cluster, problems: list, input });
+  return done(list.items, cluster);
+}
+
+export async function loadConfigFile(path: string): Promise<LoadedFile> {
+  const abs = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new KsprayError(
+      'ConfigNotFound',
+      code === 'ENOENT' ? `config file ${path} not found` : `cannot read config file ${path}: ${code ?? String(e)}`,
+      { hint: code === 'ENOENT' ? 'create one with `kspray init` or pass -c FILE (or set KSPRAY_CONFIG)' : undefined, cause: e },
+    );
+  }
+  return { ...validateText(text), path: abs, dir: dirname(abs), file: basename(abs) };
+}
+
+/** Load and require a valid config (for commands that act on it). */
+export async function requireValidConfig(path: string): Promise<LoadedFile & { cluster: Cluster }> {
+  const loaded = await loadConfigFile(path);
+  if (loaded.errors.length || !loaded.cluster) throw configInvalid(loaded);
+  return loaded as LoadedFile & { cluster: Cluster };
+}
+
+export function configInvalid(loaded: LoadedFile): KsprayError {
+  const n = loaded.errors.length;
+  return new KsprayError('ConfigInvalid', `${loaded.file} has ${n} error${n === 1 ? '' : 's'}; nothing was written or run`, {
+    details: loaded.problems.map((p) => `${p.severity === 'error' ? 'error' : 'warning'}: ${formatForList(loaded.file, p)}`),
+  });
+}
+
+export function formatForList(file: string, p: Problem): string {
+  const where = p.line ? `${file}:${p.line} ${p.path}` : `${file} ${p.path}`;
+  return `${where}: ${p.message}${p.fix ? ` — ${p.fix}` : ''}`;
+}

@@ -1,0 +1,9 @@
+import type { Rule } from './context.js';
+import { identityRules } from './identity.js';
+import { kubesprayAssertRules } from './kubespray-asserts.js';
+import { networkRules } from './network.js';
+import { sideEffectRules } from './side-effects.js';
+import { versionRules } from './versions.js';
+
+export const allRules: Rule[] = [...versionRules, ...identityRules, ...networkRules, ...kubesprayAssertRules, ...sideEffectRules];
+export type { Rule, RuleContext } from './context.js';

@@ -1,0 +1,91 @@
+// kubespray's own asserts that need no host (kubespray-facts.md §7), caught before a 30-minute run fails on them.
+import type { Rule } from './context.js';
+
+const realBooleans = ['download_run_once', 'deploy_netchecker', 'download_always_pull', 'helm_enabled', 'openstack_lbaas_enabled'];
+const versionVars = ['kube_version', 'etcd_version', 'calico_version', 'containerd_version', 'cilium_version', 'flannel_version', 'argocd_version', 'metallb_version', 'cert_manager_version', 'coredns_version'];
+
+export const kubesprayAssertRules: Rule[] = [
+  function pluginAndModes({ cluster, problems }) {
+    const { spec } = cluster.config;
+    const r = cluster.release;
+    if (!r) return;
+    if (!r.plugins.includes(spec.network.plugin))
+      problems.error('kubespray/plugin', 'spec.network.plugin', `kubespray ${r.tag} does not support "${spec.network.plugin}"`, `use one of ${r.plugins.join(', ')}`);
+    if (!r.proxyModes.includes(spec.kubeProxy.mode))
+      problems.error('kubespray/proxy-mode', 'spec.kubeProxy.mode', `kube-proxy mode "${spec.kubeProxy.mode}" needs kubespray v2.28 or later`, `use ${r.proxyModes.join(' or ')}`);
+    if (spec.network.plugin === 'none')
+      problems.warn('kubespray/plugin-none', 'spec.network.plugin', 'no network plugin: nodes stay NotReady until you install one', 'install a CNI yourself after the deploy');
+  },
+
+  function etcdRuntime({ cluster, problems }) {
+    const { spec } = cluster.config;
+    if (spec.etcd.deploymentType === 'docker' && spec.containerRuntime.type !== 'docker')
+      problems.error('kubespray/etcd-docker', 'spec.etcd.deploymentType', `etcd in docker needs the docker runtime, but the runtime is ${spec.containerRuntime.type}`, 'use deploymentType host (or kubeadm)');
+  },
+
+  function calico({ cluster, problems }) {
+    const { spec } = cluster.config;
+    if (spec.network.plugin !== 'calico') return;
+    const k = spec.network.calico;
+    if (k.encapsulation === 'ipip' && k.networkBackend && k.networkBackend !== 'bird')
+      problems.error('calico/ipip-backend', 'spec.network.calico.networkBackend', `IPIP needs the bird backend, not ${k.networkBackend}`, 'set networkBackend: bird (or remove it)');
+    if (k.encapsulation === 'vxlan' && k.networkBackend === 'bird')
+      problems.warn('calico/vxlan-bird', 'spec.network.calico.networkBackend', 'VXLAN with the bird backend also runs BGP, which VXLAN does not need', 'set networkBackend: vxlan unless you peer with routers');
+    if (k.poolName !== undefined && !/^[a-zA-Z0-9-_.]{2,63}$/.test(k.poolName))
+      problems.error('calico/pool-name', 'spec.network.calico.poolName', `"${k.poolName}" is not a valid Calico pool name`, 'use 2–63 letters, digits, "-", "_" or "."');
+    const extra = spec.extraVars;
+    for (const legacy of ['ipip', 'ipip_mode', 'calcio_ipam_autoallocateblocks'])
+      if (legacy in extra)
+        problems.error('calico/legacy-var', `spec.extraVars.${legacy}`, `kubespray rejects the legacy variable ${legacy}`, 'use spec.network.calico.encapsulation instead');
+    const ipip = extra.calico_ipip_mode ?? (k.encapsulation === 'ipip' ? k.encapsulationMode : 'Never');
+    const vxlan = extra.calico_vxlan_mode ?? (k.encapsulation === 'vxlan' ? k.encapsulationMode : 'Never');
+    if (ipip !== 'Never' && vxlan !== 'Never')
+      problems.error('calico/ipip-vxlan', 'spec.extraVars', `calico_ipip_mode ${String(ipip)} and calico_vxlan_mode ${String(vxlan)} are both on (kubespray: "IP in IP and VXLAN mode is mutualy exclusive modes")`, 'choose one with spec.network.calico.encapsulation and drop the extraVars override');
+    if (k.dataplane === 'ebpf' && spec.kubeProxy.mode !== 'iptables' && spec.kubeProxy.mode !== 'ipvs')
+      problems.error('calico/ebpf-proxy', 'spec.kubeProxy.mode', 'the Calico eBPF dataplane replaces kube-proxy', 'use the default kube-proxy mode; kubespray skips kube-proxy when eBPF is on');
+  },
+
+  function metallb({ cluster, problems }) {
+    const { spec } = cluster.config;
+    const m = spec.addons.metallb;
+    if (!m.enabled) return;
+    if (spec.kubeProxy.mode === 'ipvs' && !spec.kubeProxy.strictArp)
+      problems.error('metallb/strict-arp', 'spec.kubeProxy.strictArp', 'MetalLB with kube-proxy in ipvs mode needs strict ARP (kubespray: "MetalLB require kube_proxy_strict_arp = true")', 'set spec.kubeProxy.strictArp: true');
+    if (m.pools.length === 0)
+      problems.error('metallb/no-pools', 'spec.addons.metallb.pools', 'MetalLB is enabled without an address pool, so no LoadBalancer gets an address', 'add a pool, e.g. { name: default, addresses: [192.168.100.0/24] }');
+    const seen = new Set<string>();
+    for (const [i, p] of m.pools.entries()) {
+      if (seen.has(p.name)) problems.error('metallb/duplicate-pool', `spec.addons.metallb.pools[${i}].name`, `pool "${p.name}" is defined twice`, 'give each pool its own name');
+      seen.add(p.name);
+    }
+    if ('matallb_auto_assign' in spec.extraVars)
+      problems.error('metallb/misspelt', 'spec.extraVars.matallb_auto_assign', 'kubespray fails on the misspelt variable matallb_auto_assign', 'use autoAssign on the pool');
+  },
+
+  function extraVarsTypes({ cluster, problems }) {
+    const extra = cluster.config.spec.extraVars;
+    const r = cluster.release;
+    for (const k of realBooleans)
+      if (k in extra && typeof extra[k] !== 'boolean')
+        problems.error('kubespray/not-bool', `spec.extraVars.${k}`, `${k} must be a real boolean, got ${JSON.stringify(extra[k])} (kubespray: "${k} isn't a bool")`, 'write true or false without quotes');
+    if ('kube_apiserver_enable_admission_plugins' in extra && !Array.isArray(extra.kube_apiserver_enable_admission_plugins))
+      problems.error('kubespray/admission-list', 'spec.extraVars.kube_apiserver_enable_admission_plugins', 'must be a list, not a comma-separated string', 'write it as a YAML list');
+    if ('containerd_config' in extra)
+      problems.error('kubespray/containerd-config', 'spec.extraVars.containerd_config', 'containerd_config is deprecated and kubespray refuses it', 'use the containerd_* variables (spec.containerRuntime.containerd)');
+    if (extra.kube_external_ca_mode === true && cluster.config.spec.security.autoRenewCertificates.enabled)
+      problems.error('kubespray/renew-external-ca', 'spec.security.autoRenewCertificates.enabled', 'automatic certificate renewal cannot work with an external CA', 'turn one of them off');
+    if (!r) return;
+    for (const k of r.removedVars)
+      if (k in extra) problems.error('kubespray/removed-var', `spec.extraVars.${k}`, `kubespray ${r.tag} fails when ${k} is set (removed variable)`, 'remove it');
+    for (const k of versionVars) {
+      const v = extra[k];
+      if (typeof v !== 'string') continue;
+      if (!r.vPrefix && v.startsWith('v'))
+        problems.error('kubespray/version-format', `spec.extraVars.${k}`, `kubespray ${r.tag} rejects versions with a leading "v" ("${v}")`, `write "${v.slice(1)}"`);
+      else if (r.vPrefix && k === 'kube_version' && !v.startsWith('v'))
+        problems.error('kubespray/version-format', `spec.extraVars.${k}`, `kubespray ${r.tag} expects kube_version with a leading "v" ("${v}")`, `write "v${v}", or better set spec.kubernetes.version`);
+    }
+    if ('enable_dual_stack_networks' in extra && r.tag >= 'v2.28')
+      problems.warn('kubespray/dual-stack-renamed', 'spec.extraVars.enable_dual_stack_networks', `deprecated in ${r.tag}`, 'use ipv4_stack / ipv6_stack');
+  },
+];

@@ -1,0 +1,102 @@
+// Address plan checks: ranges are networks, do not overlap, and are big enough for the plugin's real allocation.
+import { contains, isIPv4, isLinkLocal, ipValue, overlaps, parseNetwork, parsePoolEntry, size, type Range } from '../net.js';
+import { hostPath, type Rule } from './context.js';
+
+interface Named {
+  path: string;
+  what: string;
+  range: Range;
+}
+
+export const networkRules: Rule[] = [
+  function addressPlan({ cluster, problems }) {
+    const { spec } = cluster.config;
+    const net = spec.network;
+    const named: Named[] = [];
+    const pods = parseNetwork(net.podSubnet);
+    const svc = parseNetwork(net.serviceSubnet);
+    if (!pods.ok) problems.error('network/pod-subnet', 'spec.network.podSubnet', pods.reason, pods.fix);
+    else named.push({ path: 'spec.network.podSubnet', what: 'the pod subnet', range: pods.range });
+    if (!svc.ok) problems.error('network/service-subnet', 'spec.network.serviceSubnet', svc.reason, svc.fix);
+    else named.push({ path: 'spec.network.serviceSubnet', what: 'the service subnet', range: svc.range });
+
+    if (spec.addons.metallb.enabled || spec.addons.metallb.pools.length > 0)
+      for (const [pi, pool] of spec.addons.metallb.pools.entries())
+        for (const [ai, entry] of pool.addresses.entries()) {
+          const path = `spec.addons.metallb.pools[${pi}].addresses[${ai}]`;
+          const r = parsePoolEntry(entry);
+          if (!r.ok) problems.error('metallb/bad-range', path, r.reason, r.fix);
+          else named.push({ path, what: `MetalLB pool "${pool.name}"`, range: r.range });
+        }
+
+    for (let i = 0; i < named.length; i++)
+      for (let j = i + 1; j < named.length; j++) {
+        const a = named[i]!;
+        const b = named[j]!;
+        if (overlaps(a.range, b.range))
+          problems.error('network/overlap', b.path, `${b.range.text} overlaps ${a.what} ${a.range.text} (${a.path})`, 'choose ranges that do not intersect');
+      }
+
+    // Node addresses inside cluster ranges break routing (and kubespray's access_ip checks).
+    for (const h of cluster.hosts)
+      for (const n of named)
+        for (const [key, ip] of [['ip', h.ip], ['accessIp', h.accessIp]] as const)
+          if (isIPv4(ip) && contains(n.range, ipValue(ip))) {
+            problems.error('network/node-in-range', hostPath(h.index, h.raw[key] ? key : 'address'), `node ${key === 'ip' ? 'ip' : 'access ip'} ${ip} lies inside ${n.what} ${n.range.text}`, `move ${n.what} (${n.path}) away from the node network`);
+            break;
+          }
+
+    const dnsIp = spec.dns.nodelocaldns.ip;
+    if (spec.dns.nodelocaldns.enabled) {
+      if (!isIPv4(dnsIp)) problems.error('dns/nodelocal-ip', 'spec.dns.nodelocaldns.ip', `"${dnsIp}" is not an IPv4 address`, 'use a link-local address such as 169.254.25.10');
+      else {
+        const hit = named.find((n) => contains(n.range, ipValue(dnsIp)));
+        if (hit) problems.error('dns/nodelocal-in-range', 'spec.dns.nodelocaldns.ip', `${dnsIp} lies inside ${hit.what} ${hit.range.text}`, 'use a link-local address such as 169.254.25.10');
+        else if (!isLinkLocal(dnsIp)) problems.warn('dns/nodelocal-not-link-local', 'spec.dns.nodelocaldns.ip', `${dnsIp} is not link-local; NodeLocal DNS binds it on every node`, 'use an address in 169.254.0.0/16');
+      }
+    }
+    for (const [i, s] of (spec.dns.upstreamServers ?? []).entries())
+      if (!isIPv4(s)) problems.error('dns/upstream', `spec.dns.upstreamServers[${i}]`, `"${s}" is not an IPv4 address`, 'list resolver addresses, e.g. 192.168.10.1');
+  },
+
+  function capacity({ cluster, problems }) {
+    const net = cluster.config.spec.network;
+    const pods = parseNetwork(net.podSubnet);
+    if (!pods.ok) return;
+    const podPrefix = pods.range.prefix!;
+    const nodes = cluster.hosts.length;
+    if (net.nodePrefix < podPrefix) {
+      problems.error('network/node-prefix', 'spec.network.nodePrefix', `/${net.nodePrefix} per node is larger than the whole pod subnet /${podPrefix}`, `use a node prefix between ${podPrefix} and 30`);
+      return;
+    }
+    const nodeRanges = 2 ** (net.nodePrefix - podPrefix);
+    const podsPerRange = 2 ** (32 - net.nodePrefix) - 2;
+    if (net.plugin === 'calico') {
+      // Calico IPAM ignores the per-node CIDR: nodes claim blockSize blocks from the pool and borrow more when full.
+      const bs = net.calico.blockSize;
+      if (bs < podPrefix) {
+        problems.error('calico/block-size', 'spec.network.calico.blockSize', `block /${bs} is larger than the pod subnet /${podPrefix}`, `use a block size between ${podPrefix} and 32 (default 26)`);
+        return;
+      }
+      const blocks = 2 ** (bs - podPrefix);
+      const blocksPerNode = Math.ceil(net.maxPodsPerNode / 2 ** (32 - bs));
+      if (blocks < nodes)
+        problems.error('network/too-many-nodes', 'spec.network.podSubnet', `${nodes} nodes but the pod subnet holds only ${blocks} Calico /${bs} blocks (one per node at least)`, 'widen spec.network.podSubnet or use a larger spec.network.calico.blockSize');
+      else if (blocks < nodes * blocksPerNode)
+        problems.warn('network/pod-headroom', 'spec.network.podSubnet', `${nodes} nodes × ${net.maxPodsPerNode} pods need ${nodes * blocksPerNode} /${bs} blocks, the pool has ${blocks}`, 'widen spec.network.podSubnet');
+      if (nodeRanges < nodes)
+        problems.warn('calico/node-cidrs', 'spec.network.nodePrefix', `only ${nodeRanges} /${net.nodePrefix} node CIDRs fit in ${net.podSubnet}; kube-controller-manager will report CIDRNotAvailable for the other nodes (Calico IPAM itself is unaffected)`, 'raise nodePrefix or widen the pod subnet');
+      return;
+    }
+    if (nodeRanges < nodes)
+      problems.error('network/too-many-nodes', 'spec.network.nodePrefix', `${nodes} nodes but ${net.podSubnet} split into /${net.nodePrefix} holds only ${nodeRanges} (kubespray: "Not enough IPs are available for the desired node count")`, 'widen the pod subnet or raise nodePrefix');
+    if (net.maxPodsPerNode > podsPerRange)
+      problems.error('network/max-pods', 'spec.network.maxPodsPerNode', `${net.maxPodsPerNode} pods per node do not fit in a /${net.nodePrefix} (${podsPerRange} addresses; kubespray: "Do not schedule more pods on a node than inet addresses are available")`, `lower maxPodsPerNode to ${podsPerRange} or lower nodePrefix`);
+  },
+
+  function serviceRange({ cluster, problems }) {
+    const svc = parseNetwork(cluster.config.spec.network.serviceSubnet);
+    if (svc.ok && size(svc.range) < 16n)
+      problems.error('network/service-too-small', 'spec.network.serviceSubnet', `${svc.range.text} has only ${size(svc.range)} addresses`, 'use at least a /28 (kubespray reserves the first addresses for the API server and DNS)');
+  },
+];

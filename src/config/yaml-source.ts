@@ -1,0 +1,51 @@
+// Parse YAML keeping positions, so every problem can name its line.
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import type { PathSegment, Problem } from './problems.js';
+
+export interface YamlSource {
+  doc: Document.Parsed;
+  lines: LineCounter;
+  text: string;
+}
+
+export function parseYaml(text: string): { source: YamlSource; problems: Problem[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = doc.errors.map((e) => ({
+    severity: 'error',
+    rule: 'yaml/syntax',
+    path: '(document)',
+    line: lines.linePos(e.pos[0]).line,
+    message: `malformed YAML: ${e.message.split('\n')[0]}`,
+    fix: 'fix the YAML syntax at that line (indentation, quotes, a missing colon)',
+  }));
+  return { source: { doc, lines, text }, problems };
+}
+
+/** Line of the deepest node on `path` that exists; `key` asks for the key's own line. */
+export function lineOf(src: YamlSource, path: readonly PathSegment[], key?: string): number | undefined {
+  let node: unknown = src.doc.contents;
+  let last: Node | undefined = (node as Node) ?? undefined;
+  const segs = key === undefined ? path : [...path, key];
+  for (const [i, seg] of segs.entries()) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) break;
+      const isLastKey = key !== undefined && i === segs.length - 1;
+      if (isLastKey) {
+        last = pair.key as Node;
+        break;
+      }
+      node = pair.value;
+      // the key's line reads best for mappings and scalars alike ("spec.network (line 17)")
+      last = pair.key as Node;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg];
+      if (!item) break;
+      node = item;
+      last = item as Node;
+    } else break;
+  }
+  const off = last?.range?.[0];
+  return off === undefined ? undefined : src.lines.linePos(off).line;
+}

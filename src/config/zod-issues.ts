@@ -1,0 +1,121 @@
+// Turn zod issues into kspray problems: readable messages, a fix, "did you mean" for unknown keys.
+import type { z } from 'zod';
+import { closest, formatPath, type PathSegment, type Problem } from './problems.js';
+
+type AnySchema = z.core.$ZodType;
+
+function unwrap(s: AnySchema): AnySchema {
+  let cur = s;
+  for (;;) {
+    const def = cur._zod.def as { type: string; innerType?: AnySchema };
+    if ((def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') && def.innerType)
+      cur = def.innerType;
+    else return cur;
+  }
+}
+
+/** Keys an object at `path` accepts (union members merged). */
+export function knownKeys(root: AnySchema, path: readonly PathSegment[]): string[] {
+  let nodes: AnySchema[] = [unwrap(root)];
+  for (const seg of path) {
+    const next: AnySchema[] = [];
+    for (const n of nodes) {
+      const def = n._zod.def as { type: string; shape?: Record<string, AnySchema>; element?: AnySchema; options?: AnySchema[]; valueType?: AnySchema };
+      const members = def.type === 'union' && def.options ? def.options.map(unwrap) : [n];
+      for (const m of members) {
+        const md = m._zod.def as typeof def;
+        if (md.type === 'object' && typeof seg === 'string' && md.shape?.[seg]) next.push(unwrap(md.shape[seg]));
+        else if (md.type === 'array' && typeof seg === 'number' && md.element) next.push(unwrap(md.element));
+        else if (md.type === 'record' && md.valueType) next.push(unwrap(md.valueType));
+      }
+    }
+    nodes = next;
+  }
+  const keys = new Set<string>();
+  for (const n of nodes) {
+    const def = n._zod.def as { type: string; shape?: Record<string, AnySchema>; options?: AnySchema[] };
+    const members = def.type === 'union' && def.options ? def.options.map(unwrap) : [n];
+    for (const m of members) {
+      const md = m._zod.def as typeof def;
+      if (md.type === 'object' && md.shape) for (const k of Object.keys(md.shape)) keys.add(k);
+    }
+  }
+  return [...keys];
+}
+
+const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v);
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let cur = root;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[seg];
+  }
+  return cur;
+}
+
+export function issuesToProblems(issues: z.core.$ZodIssue[], schema: AnySchema, input: unknown): Problem[] {
+  const out: Problem[] = [];
+  for (const issue of issues) {
+    const path = issue.path as PathSegment[];
+    const at = formatPath(path);
+    const base = { severity: 'error' as const, rule: `schema/${issue.code}` };
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = knownKeys(schema, path);
+        for (const key of issue.keys) {
+          const guess = closest(key, known);
+          out.push({
+            ...base,
+            path: formatPath([...path, key]),
+            message: `unknown key "${key}"`,
+            fix: guess ? `did you mean "${guess}"?` : `remove it; allowed here: ${known.join(', ')}`,
+          });
+        }
+        break;
+      }
+      case 'invalid_type': {
+        const got = valueAt(input, path);
+        if (got === undefined) out.push({ ...base, path: at, message: `required ${issue.expected} is missing`, fix: `add ${at}` });
+        else
+          out.push({ ...base, path: at, message: `expected ${issue.expected}, got ${typeName(got)} ${JSON.stringify(got)}`, fix: `write a ${issue.expected} here` });
+        break;
+      }
+      case 'invalid_value':
+        out.push({
+          ...base,
+          path: at,
+          message: `${JSON.stringify(valueAt(input, path))} is not allowed`,
+          fix: `use one of: ${issue.values.map((v) => String(v)).join(', ')}`,
+        });
+        break;
+      case 'invalid_union': {
+        const disc = (issue as { note?: string; discriminator?: string }).discriminator;
+        out.push({
+          ...base,
+          path: disc ? formatPath([...path, disc]) : at,
+          message: disc ? `missing or unknown ${disc}` : 'does not match any allowed form',
+          fix: disc ? `set ${disc} to one of the documented values (see \`kspray schema\`)` : 'see `kspray schema` for the allowed shapes',
+        });
+        break;
+      }
+      case 'too_small':
+        out.push({
+          ...base,
+          path: at,
+          message: issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'must not be empty' : `must be ≥ ${String(issue.minimum)}`,
+          fix: 'raise or fill in the value',
+        });
+        break;
+      case 'too_big':
+        out.push({ ...base, path: at, message: `must be ≤ ${String(issue.maximum)}`, fix: 'lower the value' });
+        break;
+      case 'invalid_format':
+        out.push({ ...base, path: at, message: `${JSON.stringify(valueAt(input, path))} ${issue.message}`, fix: 'correct the value' });
+        break;
+      default:
+        out.push({ ...base, path: at, message: issue.message, fix: 'see `kspray schema` for the allowed values' });
+    }
+  }
+  return out;
+}

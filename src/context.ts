@@ -1,0 +1,10 @@
+// What every command receives: the reporter, the resolved config path and global flags.
+import type { Reporter } from './io/reporter.js';
+
+export interface CommandContext {
+  reporter: Reporter;
+  configPath: string;
+  debug: boolean;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}

@@ -1,0 +1,125 @@
+// The ONLY module that starts processes. argv arrays only (no shell), explicit env, stdin ignored unless given.
+import { execa, type Options, type ResultPromise } from 'execa';
+import { redact } from './io/redact.js';
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** replace the inherited environment instead of extending it */
+  extendEnv?: boolean;
+  input?: string;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** called with each line of stdout / stderr as it arrives */
+  onStdout?: (line: string) => void;
+  onStderr?: (line: string) => void;
+  /** keep output in memory (default true); long runs pass false and stream instead */
+  collect?: boolean;
+  /** extra file descriptors, e.g. a pipe for structured events */
+  extraFds?: ('pipe' | 'ignore')[];
+  /** SIGTERM grace period before SIGKILL when cancelled */
+  killGraceMs?: number;
+}
+
+export interface RunResult {
+  exitCode: number | undefined;
+  signal: string | undefined;
+  stdout: string;
+  stderr: string;
+  failed: boolean;
+  timedOut: boolean;
+  cancelled: boolean;
+}
+
+export class SubprocessError extends Error {
+  constructor(
+    readonly kind: 'spawn-failed' | 'exited' | 'killed',
+    readonly argv: string[],
+    readonly result: Partial<RunResult>,
+    cause?: unknown,
+  ) {
+    super(`${displayArgv(argv)} ${kind === 'spawn-failed' ? 'could not start' : kind === 'killed' ? `was killed (${result.signal ?? 'timeout'})` : `exited with ${result.exitCode}`}`, { cause });
+    this.name = 'SubprocessError';
+  }
+}
+
+/** DISPLAY ONLY: quoted and redacted, never executed. */
+export function displayArgv(argv: readonly string[]): string {
+  return redact(argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '));
+}
+
+function lineSplitter(fn: (line: string) => void) {
+  let buf = '';
+  return {
+    push(chunk: Buffer | string) {
+      buf += chunk.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        fn(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+      }
+    },
+    end() {
+      if (buf) fn(buf);
+      buf = '';
+    },
+  };
+}
+
+/** Start a process; resolves with its result whatever the exit code (callers classify). */
+export function start(argv: string[], opts: RunOptions = {}): { child: ResultPromise; done: Promise<RunResult> } {
+  const [file, ...args] = argv;
+  if (!file) throw new Error('empty argv');
+  const child = execa(file, args, {
+    cwd: opts.cwd,
+    env: opts.env,
+    extendEnv: opts.extendEnv ?? true,
+    stdin: opts.input !== undefined ? 'pipe' : 'ignore',
+    ...(opts.input !== undefined ? { input: opts.input } : {}),
+    stdout: 'pipe',
+    stderr: 'pipe',
+    ...(opts.extraFds ? { stdio: ['ignore', 'pipe', 'pipe', ...opts.extraFds] as const } : {}),
+    buffer: opts.collect ?? true,
+    reject: false,
+    ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
+    ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+    forceKillAfterDelay: opts.killGraceMs ?? 5000,
+    // own process group, so Ctrl-C in the terminal reaches kspray first and kspray decides
+    detached: true,
+  } as unknown as Options) as unknown as ResultPromise;
+  const out = opts.onStdout ? lineSplitter(opts.onStdout) : undefined;
+  const err = opts.onStderr ? lineSplitter(opts.onStderr) : undefined;
+  if (out) child.stdout?.on('data', (c: Buffer) => out.push(c));
+  if (err) child.stderr?.on('data', (c: Buffer) => err.push(c));
+  const done = child.then(
+    (r) => {
+      out?.end();
+      err?.end();
+      const res = r as unknown as { exitCode?: number; signal?: string; stdout?: unknown; stderr?: unknown; failed: boolean; timedOut: boolean; isCanceled: boolean; code?: string };
+      if (res.code === 'ENOENT' || (res.exitCode === undefined && res.signal === undefined && res.failed && !res.timedOut && !res.isCanceled))
+        throw new SubprocessError('spawn-failed', argv, {}, r);
+      return {
+        exitCode: res.exitCode,
+        signal: res.signal,
+        stdout: typeof res.stdout === 'string' ? res.stdout : '',
+        stderr: typeof res.stderr === 'string' ? res.stderr : '',
+        failed: res.failed,
+        timedOut: res.timedOut,
+        cancelled: res.isCanceled,
+      };
+    },
+  );
+  return { child, done };
+}
+
+/** Run to completion and return the result; throws SubprocessError when it cannot start. */
+export function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return start(argv, opts).done;
+}
+
+/** Run and require exit 0. */
+export async function runChecked(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const r = await run(argv, opts);
+  if (r.exitCode !== 0) throw new SubprocessError(r.signal ? 'killed' : 'exited', argv, r);
+  return r;
+}

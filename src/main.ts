@@ -1,0 +1,40 @@
+// Entry point: run the CLI and turn whatever happened into one exit code. The only place that sets it.
+import { buildProgram } from './cli.js';
+import { ExitCode, exitCodeOf, isKsprayError } from './errors.js';
+import { createReporter, detectMode } from './io/reporter.js';
+
+function wantsJson(argv: string[]): boolean {
+  const i = argv.findIndex((a) => a === '-o' || a === '--output');
+  return (i >= 0 && argv[i + 1] === 'json') || argv.includes('--output=json') || argv.includes('-ojson');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const reporter = createReporter({ mode: detectMode(wantsJson(argv) ? 'json' : undefined, process.env, Boolean(process.stdout.isTTY)), debug });
+  try {
+    const result = { code: ExitCode.Ok as number };
+    await buildProgram(reporter, result).parseAsync(argv);
+    return result.code;
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    // commander signals help/version/usage errors with its own codes
+    if (typeof err.code === 'string' && err.code.startsWith('commander.'))
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? ExitCode.Ok : ExitCode.Usage;
+    if (isKsprayError(e)) {
+      reporter.error(e.message);
+      for (const d of e.details) reporter.info(`  ${d}`);
+      if (e.hint) reporter.info(`  hint: ${e.hint}`);
+      if (debug && e.stack) reporter.debug(e.stack);
+      reporter.event({ type: 'error', code: e.code, message: e.message, details: e.details });
+      return e.exitCode;
+    }
+    reporter.error(`internal error: ${err.message ?? String(e)}`);
+    if (debug && e instanceof Error && e.stack) reporter.debug(e.stack);
+    else reporter.info('  run again with --debug for the stack trace, and please report it');
+    return exitCodeOf(e);
+  }
+}
+
+export async function runCli(): Promise<void> {
+  process.exitCode = await main(process.argv);
+}

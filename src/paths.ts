@@ -1,0 +1,17 @@
+// Where kspray's own shipped files live, and where it keeps per-cluster state next to a config.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// dist/paths.js and src/paths.ts both sit one level below the package root
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const packagePath = (...parts: string[]) => join(root, ...parts);
+
+/** .kspray/<cluster>/ next to the config: inventory, runs, known_hosts, fact cache, lock. */
+export const stateDir = (configDir: string, cluster: string) => join(configDir, '.kspray', cluster);
+export const inventoryDir = (configDir: string, cluster: string) => join(stateDir(configDir, cluster), 'inventory');
+
+export function resolveFrom(base: string, p: string): string {
+  if (p.startsWith('~/')) return join(process.env.HOME ?? '/root', p.slice(2));
+  return resolve(base, p);
+}
