@@ -35,7 +35,7 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     const child = spawn(cmd, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
       timeout: opts.timeoutMs,
     });
     let stdout = '';
@@ -48,10 +48,8 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
       if (code !== 0 && !opts.allowFail) reject(new CommandError(argv, result));
       else resolve(result);
     });
-    if (child.stdin) {
-      child.stdin.on('error', () => undefined); // the command may exit without reading its input
-      child.stdin.end(opts.input);
-    }
+    child.stdin.on('error', () => undefined); // the command may exit without reading its input
+    child.stdin.end(opts.input ?? '');
   });
 }
 

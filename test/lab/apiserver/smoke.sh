@@ -48,9 +48,11 @@ check() { # check NAME CMD...: CMD must succeed
 }
 expect() { # expect NAME WANT CMD...: CMD output must equal WANT
   local name="$1" want="$2"; shift 2
-  local got; got="$("$@" 2>&1 || true)"
+  local got err; err="$(mktemp)"
+  got="$("$@" 2>"$err" || true)"
   if [ "$got" = "$want" ]; then passed=$((passed + 1)); log "ok   $name"
-  else failed=$((failed + 1)); log "FAIL $name: want '$want', got '$got'"; fi
+  else failed=$((failed + 1)); log "FAIL $name: want '$want', got '$got'"; tail -n 15 "$err" >&2; fi
+  rm -f "$err"
 }
 
 expect "readyz?verbose passes" "readyz check passed" \
@@ -61,8 +63,9 @@ expect "server version is $want_version" "$want_version" \
 expect "admin is in system:masters" "true" \
   bash -c "'$kubectl_bin' --kubeconfig '$kubeconfig' auth whoami -o jsonpath='{.status.userInfo.groups}' | grep -q system:masters && echo true"
 expect "RBAC denies an unknown user" "no" k auth can-i list secrets --as=someone
-expect "Node authorizer lets a node read nodes" "yes" \
-  k auth can-i get nodes --as=system:node:node1 --as-group=system:nodes --as-group=system:authenticated
+node_as=(--as=system:node:node1 --as-group=system:nodes --as-group=system:authenticated)
+expect "Node authorizer: a node may read its own Node" "yes" k auth can-i get node/node1 "${node_as[@]}"
+expect "Node authorizer: a node may not delete Nodes" "no" k auth can-i delete node/node2 "${node_as[@]}"
 expect "kubernetes service has the first service IP" "10.233.0.1" \
   k -n default get svc kubernetes -o 'jsonpath={.spec.clusterIP}'
 

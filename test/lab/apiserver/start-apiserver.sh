@@ -13,6 +13,9 @@
 #   --service-cidr CIDR      default 10.233.0.0/18 (kubespray's default)
 #   --cluster-domain D       default cluster.local
 #   --extra-sans LIST        comma-separated extra IP/DNS SANs for the serving cert
+#   --endpoint-reconciler T  lease|none (default: lease, or none when the advertise address
+#                            is loopback: kube-apiserver refuses 127.0.0.0/8 in the
+#                            `kubernetes` Endpoints and would exit)
 #   --timeout SECONDS        how long to wait for /readyz (default 120)
 #   -- ARGS...               extra flags passed verbatim to kube-apiserver
 #
@@ -38,7 +41,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 bin="" etcd_servers="" etcd_ca="" etcd_cert="" etcd_key=""
 listen="" cert_dir="" data_dir=""
 port=6443 advertise="" service_cidr=10.233.0.0/18 cluster_domain=cluster.local
-extra_sans="" timeout=120
+extra_sans="" timeout=120 reconciler=""
 extra_args=()
 
 usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -64,6 +67,7 @@ while [ $# -gt 0 ]; do
     --cluster-domain) cluster_domain="$2"; shift ;;
     --extra-sans) extra_sans="$2"; shift ;;
     --timeout) timeout="$2"; shift ;;
+    --endpoint-reconciler) reconciler="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; extra_args=("$@"); break ;;
     *) die "unknown argument: $1 (see --help)" ;;
@@ -78,6 +82,9 @@ done
 for f in "$etcd_ca" "$etcd_cert" "$etcd_key"; do [ -r "$f" ] || die "cannot read $f"; done
 need openssl; need curl
 advertise="${advertise:-$listen}"
+if [ -z "$reconciler" ]; then
+  case "$advertise" in 127.*|::1) reconciler=none ;; *) reconciler=lease ;; esac
+fi
 
 mkdir -p "$cert_dir" "$data_dir"
 chmod 0700 "$cert_dir"
@@ -126,6 +133,7 @@ args=(
   --service-account-key-file="$cert_dir/sa.pub"
   --service-account-signing-key-file="$cert_dir/sa.key"
   --service-cluster-ip-range="$service_cidr"
+  --endpoint-reconciler-type="$reconciler"
   --cert-dir="$data_dir/certs"
   --profiling=false
 )
