@@ -48,6 +48,9 @@ export function labSettings(overrides: Partial<LabSettings> = {}): LabSettings {
   };
   if (!/^10\.\d{1,3}\.\d{1,3}$/.test(s.subnet)) throw new Error(`lab subnet must look like 10.X.Y, got ${s.subnet}`);
   if (!/^[a-z][a-z0-9]{0,7}$/.test(s.prefix)) throw new Error(`lab prefix must be 1-8 of [a-z0-9], got ${s.prefix}`);
+  const shadowed = ['/tmp', '/etc', '/var/lib', '/var/backups', '/usr/local/bin', '/home'];
+  if (shadowed.some((p) => s.dir === p || s.dir.startsWith(p + '/')))
+    throw new Error(`lab dir ${s.dir} must not be under ${shadowed.join(', ')}: lab hosts see their own copies of those`);
   if (s.hosts < 1 || s.hosts > 20 || s.spares < 0 || s.spares > 9) throw new Error('lab: 1-20 hosts, 0-9 spares');
   return s;
 }

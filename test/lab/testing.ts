@@ -1,0 +1,58 @@
+// Shared helpers for lab-backed vitest files. Each test file gets its own lab (own dir, subnet and
+// name prefix), so files may run in parallel workers; tests inside a file share the lab and run in order.
+import fs from 'node:fs';
+import path from 'node:path';
+import { findHost, type LabInfo } from './info.js';
+import { writeInventory, type InventoryOptions } from './inventory.js';
+import { runPlaybook, type PlaybookRun } from './ansible.js';
+import { ETCDCTL_ENV } from './check.js';
+import { sudoRun } from './ssh.js';
+import { labDown } from './down.js';
+import { labUp } from './up.js';
+
+export const LAB_TIMEOUT = 180_000;
+
+export function testLabOptions(name: string, subnetOctet: number) {
+  return { dir: `/var/tmp/kspray-lab-${name}`, subnet: `10.77.${subnetOctet}`, prefix: `kst${subnetOctet}` };
+}
+
+export async function freshLab(name: string, subnetOctet: number): Promise<LabInfo> {
+  const opts = testLabOptions(name, subnetOctet);
+  return labUp({ ...opts, fresh: true });
+}
+
+export async function dropLab(name: string, subnetOctet: number): Promise<void> {
+  const { dir } = testLabOptions(name, subnetOctet);
+  await labDown({ dir });
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A cluster dir (inventory + fact cache + control path) under the lab dir. */
+export function cluster(info: LabInfo, name: string, inv: InventoryOptions = {}) {
+  const clusterDir = path.join(info.dir, 'clusters', name);
+  const inventory = writeInventory(info, clusterDir, inv);
+  return {
+    clusterDir,
+    inventory,
+    play: (playbook: string, r: Partial<PlaybookRun> = {}) => runPlaybook(info, { inventory, clusterDir, playbook, ...r }),
+  };
+}
+
+export async function etcdctl(info: LabInfo, host: string, args: string): Promise<string> {
+  const r = await sudoRun(info, findHost(info, host), `${ETCDCTL_ENV} /usr/local/bin/etcdctl ${args}`);
+  if (r.code !== 0) throw new Error(`etcdctl ${args} on ${host}: ${r.stderr}`);
+  return r.stdout;
+}
+
+export interface StandinRecord {
+  kube_version: string;
+  groups: string[];
+  etcd_member_name: string | null;
+  vars: Record<string, unknown>;
+  history: { playbook: string; kube_version: string; time: string }[];
+}
+
+export function readRecord(info: LabInfo, host: string): StandinRecord | undefined {
+  const file = path.join(findHost(info, host).fsRoot, 'etc/kubernetes/kspray-standin.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as StandinRecord) : undefined;
+}
