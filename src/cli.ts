@@ -60,5 +60,86 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .description('print the JSON Schema of kspray.yaml')
     .action(wrap(async () => (await import('./commands/schema.js')).schema));
 
+  const lifecycle = async () => import('./commands/lifecycle.js');
+  const flowOpts = (c: Command) =>
+    c
+      .option('--dry-run', 'print the plan (playbooks, order, arguments, hosts) and touch nothing')
+      .option('--ignore-preflight <checks...>', 'preflight checks to accept (e.g. systemd memory)')
+      .option('--ask-become-pass', 'prompt for the sudo password of the nodes')
+      .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)')
+      .addOption(output());
+
+  flowOpts(
+    program
+      .command('deploy')
+      .description('preflight the hosts, render the inventory and run kubespray cluster.yml')
+      .option('--skip-preflight', 'do not check the hosts first'),
+  )
+    .addHelpText('after', '\nExamples:\n  kspray deploy --dry-run\n  kspray deploy\n  KSPRAY_BECOME_PASSWORD=... kspray deploy -o json')
+    .action(wrap(async () => (await lifecycle()).deploy));
+
+  flowOpts(
+    program
+      .command('add-node <name>')
+      .description('add a node the way kubespray documents it (workers: facts.yml + scale.yml --limit)')
+      .option('--address <addr>', 'SSH address of the new node')
+      .option('--ip <ip>', 'internal IPv4 (defaults to the address)')
+      .option('--role <role...>', 'worker (default), control-plane, etcd')
+      .option('--allow-even-etcd', 'allow an even number of etcd members'),
+  )
+    .addHelpText('after', '\nExamples:\n  kspray add-node kube04 --address 192.168.10.240\n  kspray add-node km04 --address 192.168.10.241 --role control-plane')
+    .action(wrap(async () => (await lifecycle()).addNode));
+
+  flowOpts(
+    program
+      .command('remove-node <name>')
+      .description('drain and remove a node with remove-node.yml -e node=NAME')
+      .option('--unreachable', 'the node is dead: remove it without contacting it')
+      .option('--allow-even-etcd', 'allow leaving an even number of etcd members')
+      .option('-y, --yes', 'do not ask for confirmation'),
+  )
+    .addHelpText('after', '\nExamples:\n  kspray remove-node kube03\n  kspray remove-node kube02 --unreachable --yes')
+    .action(wrap(async () => (await lifecycle()).removeNode));
+
+  flowOpts(
+    program
+      .command('upgrade')
+      .description('upgrade Kubernetes one minor version at a time, with an etcd backup first')
+      .requiredOption('--to <version>', 'target Kubernetes version, e.g. v1.29.5')
+      .option('--skip-backup', 'do not take an etcd backup first')
+      .option('--serial <n>', 'nodes upgraded at once (kubespray serial, default 20%)')
+      .option('--no-drain', 'do not drain nodes (drain_nodes=false)')
+      .option('--drain-timeout <duration>', 'kubespray drain_timeout, e.g. 360s')
+      .option('--drain-grace-period <seconds>', 'kubespray drain_grace_period'),
+  )
+    .addHelpText('after', '\nExamples:\n  kspray upgrade --to v1.29.5 --dry-run\n  kspray upgrade --to v1.29.5 --serial 1')
+    .action(wrap(async () => (await lifecycle()).upgrade));
+
+  flowOpts(program.command('reset').description('wipe Kubernetes from every host (reset.yml)').option('-y, --yes', 'do not ask for the cluster name'))
+    .addHelpText('after', '\nExamples:\n  kspray reset --dry-run\n  kspray reset --yes')
+    .action(wrap(async () => (await lifecycle()).reset));
+
+  const hosts = program.command('hosts').description('SSH host keys of the cluster');
+  hosts
+    .command('trust [names...]')
+    .description('connect once, show each host key fingerprint and pin it in the cluster known_hosts')
+    .option('-y, --yes', 'pin without asking')
+    .option('--replace', 'replace a pinned key that changed (after checking it on the host)')
+    .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray hosts trust\n  kspray hosts trust km02 --replace')
+    .action(wrap(async () => (await import('./commands/hosts.js')).trust));
+
+  const runsCmd = program
+    .command('runs')
+    .description('list past runs (.kspray/runs)')
+    .addOption(output())
+    .action(wrap(async () => (await import('./commands/runs.js')).runs));
+  runsCmd
+    .command('show <id>')
+    .description('show one run: steps, commands, failures (id, prefix or "last")')
+    .option('--log', 'also print the full ansible output')
+    .addOption(output())
+    .action(wrap(async () => (await import('./commands/runs.js')).showRun));
+
   return program;
 }

@@ -44,7 +44,7 @@ export function validateText(text: string): Loaded {
   if (yamlProblems.length) return done(yamlProblems);
   const input: unknown = source.doc.toJS({ maxAliasCount: 100 });
   if (input === null || typeof input !== 'object' || Array.isArray(input))
-    return done([{ severity: 'error', rule: 'yaml/not-a-mapping', path: '(document)', line: 1, message: 'the file is not a kspray config (expected a mapping with apiVersion, kind, metadata, spec)', fix: 'start from `kspray init`' }]);
+    return done([{ severity: 'error', rule: 'yaml/not-a-mapping', path: '(document)', line: lineOf(source, []) ?? 1, message: 'the file is not a kspray config (expected a mapping with apiVersion, kind, metadata, spec)', fix: 'start from `kspray init`' }]);
   const parsed = ClusterConfig.safeParse(input);
   if (!parsed.success) {
     const problems = issuesToProblems(parsed.error.issues, ClusterConfig, input);

@@ -11,14 +11,21 @@ export interface YamlSource {
 export function parseYaml(text: string): { source: YamlSource; problems: Problem[] } {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problems: Problem[] = doc.errors.map((e) => ({
-    severity: 'error',
-    rule: 'yaml/syntax',
-    path: '(document)',
-    line: lines.linePos(e.pos[0]).line,
-    message: `malformed YAML: ${e.message.split('\n')[0]}`,
-    fix: 'fix the YAML syntax at that line (indentation, quotes, a missing colon)',
-  }));
+  // later syntax errors are nearly always consequences of the first (one bad indent yields five), so report that one
+  const first = doc.errors[0];
+  const more = doc.errors.length - 1;
+  const problems: Problem[] = first
+    ? [
+        {
+          severity: 'error',
+          rule: 'yaml/syntax',
+          path: '(document)',
+          line: lines.linePos(first.pos[0]).line,
+          message: `malformed YAML: ${first.message.split('\n')[0]}${more ? ` (and ${more} more error${more === 1 ? '' : 's'} after it)` : ''}`,
+          fix: 'fix the YAML syntax at that line (indentation, quotes, a missing colon)',
+        },
+      ]
+    : [];
   return { source: { doc, lines, text }, problems };
 }
 

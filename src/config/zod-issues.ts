@@ -90,12 +90,19 @@ export function issuesToProblems(issues: z.core.$ZodIssue[], schema: AnySchema, 
         });
         break;
       case 'invalid_union': {
-        const disc = (issue as { note?: string; discriminator?: string }).discriminator;
+        const { discriminator: disc, options } = issue as { discriminator?: string; options?: unknown[] };
+        if (!disc) {
+          out.push({ ...base, path: at, message: 'does not match any allowed form', fix: 'see `kspray schema` for the allowed shapes' });
+          break;
+        }
+        // zod already puts the discriminator at the end of the path
+        const discPath = path[path.length - 1] === disc ? path : [...path, disc];
+        const got = valueAt(input, discPath);
         out.push({
           ...base,
-          path: disc ? formatPath([...path, disc]) : at,
-          message: disc ? `missing or unknown ${disc}` : 'does not match any allowed form',
-          fix: disc ? `set ${disc} to one of the documented values (see \`kspray schema\`)` : 'see `kspray schema` for the allowed shapes',
+          path: formatPath(discPath),
+          message: got === undefined ? `required ${disc} is missing` : `${disc} ${JSON.stringify(got)} is not allowed`,
+          fix: options?.length ? `use one of: ${options.map(String).join(', ')}` : `set ${disc} to one of the documented values (see \`kspray schema\`)`,
         });
         break;
       }

@@ -2,6 +2,7 @@
 import type { Rule } from './context.js';
 
 const realBooleans = ['download_run_once', 'deploy_netchecker', 'download_always_pull', 'helm_enabled', 'openstack_lbaas_enabled'];
+const calicoModes = ['Always', 'CrossSubnet', 'Never'] as const;
 const versionVars = ['kube_version', 'etcd_version', 'calico_version', 'containerd_version', 'cilium_version', 'flannel_version', 'argocd_version', 'metallb_version', 'cert_manager_version', 'coredns_version'];
 
 export const kubesprayAssertRules: Rule[] = [
@@ -39,8 +40,12 @@ export const kubesprayAssertRules: Rule[] = [
         problems.error('calico/legacy-var', `spec.extraVars.${legacy}`, `kubespray rejects the legacy variable ${legacy}`, 'use spec.network.calico.encapsulation instead');
     const ipip = extra.calico_ipip_mode ?? (k.encapsulation === 'ipip' ? k.encapsulationMode : 'Never');
     const vxlan = extra.calico_vxlan_mode ?? (k.encapsulation === 'vxlan' ? k.encapsulationMode : 'Never');
+    for (const [key, allowed] of [['calico_ipip_mode', calicoModes], ['calico_vxlan_mode', calicoModes], ['calico_network_backend', ['bird', 'vxlan', 'none']]] as const)
+      if (key in extra && !(allowed as readonly unknown[]).includes(extra[key]))
+        problems.error('calico/mode-value', `spec.extraVars.${key}`, `${JSON.stringify(extra[key])} is not a ${key} kubespray accepts`, `use one of ${allowed.join(', ')} (case-sensitive)`);
+    const override = ['calico_vxlan_mode', 'calico_ipip_mode'].find((key) => key in extra);
     if (ipip !== 'Never' && vxlan !== 'Never')
-      problems.error('calico/ipip-vxlan', 'spec.extraVars', `calico_ipip_mode ${String(ipip)} and calico_vxlan_mode ${String(vxlan)} are both on (kubespray: "IP in IP and VXLAN mode is mutualy exclusive modes")`, 'choose one with spec.network.calico.encapsulation and drop the extraVars override');
+      problems.error('calico/ipip-vxlan', override ? `spec.extraVars.${override}` : 'spec.network.calico.encapsulation', `calico_ipip_mode ${String(ipip)} and calico_vxlan_mode ${String(vxlan)} are both on (kubespray: "IP in IP and VXLAN mode is mutualy exclusive modes")`, 'choose one with spec.network.calico.encapsulation and drop the extraVars override');
     if (k.dataplane === 'ebpf' && spec.kubeProxy.mode !== 'iptables' && spec.kubeProxy.mode !== 'ipvs')
       problems.error('calico/ebpf-proxy', 'spec.kubeProxy.mode', 'the Calico eBPF dataplane replaces kube-proxy', 'use the default kube-proxy mode; kubespray skips kube-proxy when eBPF is on');
   },
@@ -74,6 +79,15 @@ export const kubesprayAssertRules: Rule[] = [
       problems.error('kubespray/containerd-config', 'spec.extraVars.containerd_config', 'containerd_config is deprecated and kubespray refuses it', 'use the containerd_* variables (spec.containerRuntime.containerd)');
     if (extra.kube_external_ca_mode === true && cluster.config.spec.security.autoRenewCertificates.enabled)
       problems.error('kubespray/renew-external-ca', 'spec.security.autoRenewCertificates.enabled', 'automatic certificate renewal cannot work with an external CA', 'turn one of them off');
+    const runtime = cluster.config.spec.containerRuntime.type;
+    if (extra.download_localhost === true && extra.download_run_once !== true)
+      problems.error('kubespray/download-localhost', 'spec.extraVars.download_localhost', 'download_localhost needs download_run_once: true (kubespray asserts it)', 'add download_run_once: true, or drop download_localhost');
+    if (extra.kata_containers_enabled === true && runtime === 'docker')
+      problems.error('kubespray/kata-docker', 'spec.extraVars.kata_containers_enabled', 'Kata Containers do not work with the docker runtime (kubespray asserts it)', 'use containerd or crio');
+    if (extra.gvisor_enabled === true && runtime !== 'containerd')
+      problems.error('kubespray/gvisor-runtime', 'spec.extraVars.gvisor_enabled', `gvisor_enabled needs the containerd runtime, but the runtime is ${runtime} (kubespray asserts it)`, 'use containerd, or drop gvisor_enabled');
+    if (extra.dashboard_enabled === true && extra.rbac_enabled === false)
+      problems.error('kubespray/dashboard-rbac', 'spec.extraVars.rbac_enabled', 'dashboard_enabled needs rbac_enabled (kubespray asserts it)', 'remove rbac_enabled: false, or disable the dashboard');
     if (!r) return;
     for (const k of r.removedVars)
       if (k in extra) problems.error('kubespray/removed-var', `spec.extraVars.${k}`, `kubespray ${r.tag} fails when ${k} is set (removed variable)`, 'remove it');

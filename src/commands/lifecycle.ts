@@ -1,0 +1,84 @@
+// Thin commands over the flows: parse options, open the workspace, build the phase list, run it.
+import type { CommandContext } from '../context.js';
+import { becomePassword, type BecomeOptions } from '../become.js';
+import { KsprayError } from '../errors.js';
+import { confirmTyped } from '../io/confirm.js';
+import { addNodePhases } from '../flows/add-node.js';
+import { deployPhases } from '../flows/deploy.js';
+import { runFlow } from '../flows/flow.js';
+import { removeNodePhases } from '../flows/remove-node.js';
+import { resetPhases } from '../flows/reset.js';
+import { upgradePhases } from '../flows/upgrade.js';
+import { roleValues } from '../config/schema.js';
+import { openWorkspace } from '../workspace.js';
+
+interface Common extends BecomeOptions {
+  dryRun?: boolean;
+  ignorePreflight?: string[];
+  yes?: boolean;
+}
+
+async function prepare(ctx: CommandContext, o: Common) {
+  const ws = await openWorkspace(ctx);
+  if (ws.loaded.warnings.length) ctx.reporter.warn(`${ws.loaded.warnings.length} config warning(s); \`kspray validate\` lists them`);
+  const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env);
+  return { ws, flow: { dryRun: Boolean(o.dryRun), ...(pw !== undefined ? { becomePassword: pw } : {}) } };
+}
+
+export async function deploy(ctx: CommandContext, o: Common & { skipPreflight?: boolean }): Promise<number> {
+  const { ws, flow } = await prepare(ctx, o);
+  return runFlow('deploy', deployPhases({ ignorePreflight: o.ignorePreflight ?? [], skipPreflight: Boolean(o.skipPreflight) }), ws, flow);
+}
+
+export async function addNode(ctx: CommandContext, name: string, o: Common & { address?: string; ip?: string; role?: string[]; allowEvenEtcd?: boolean }): Promise<number> {
+  const { ws, flow } = await prepare(ctx, o);
+  const existing = ws.cluster.hosts.find((h) => h.name === name);
+  if (existing && !existing.pending) throw new KsprayError('BadArgument', `${name} is already a host of ${ws.cluster.name}`);
+  const roles = (o.role?.length ? o.role : ['worker']).flatMap((r) => r.split(','));
+  for (const r of roles) if (!(roleValues as readonly string[]).includes(r)) throw new KsprayError('BadArgument', `unknown role "${r}"`, { hint: `use ${roleValues.join(', ')}` });
+  const address = existing?.address ?? o.address;
+  if (!address) throw new KsprayError('BadArgument', 'add-node needs --address', { hint: `kspray add-node ${name} --address 10.0.0.24` });
+  const opts = {
+    name,
+    address,
+    ...(o.ip ? { ip: o.ip } : {}),
+    roles: existing ? existing.raw.roles : (roles as (typeof roleValues)[number][]),
+    ignorePreflight: o.ignorePreflight ?? [],
+    allowEvenEtcd: Boolean(o.allowEvenEtcd),
+    resume: Boolean(existing),
+  };
+  return runFlow('add-node', addNodePhases(opts, ws.loaded.text), ws, flow);
+}
+
+export async function removeNode(ctx: CommandContext, name: string, o: Common & { unreachable?: boolean; allowEvenEtcd?: boolean }): Promise<number> {
+  const { ws, flow } = await prepare(ctx, o);
+  const phases = removeNodePhases(ws, { name, unreachable: Boolean(o.unreachable), allowEvenEtcd: Boolean(o.allowEvenEtcd) });
+  if (!o.dryRun) await confirmTyped(`This drains ${name}, removes it from ${ws.cluster.name}${o.unreachable ? ' without touching the (unreachable) host' : ' and resets it'}.`, name, o.yes);
+  return runFlow('remove-node', phases, ws, flow);
+}
+
+export async function upgrade(
+  ctx: CommandContext,
+  o: Common & { to: string; skipBackup?: boolean; serial?: string; drain?: boolean; drainTimeout?: string; drainGracePeriod?: string },
+): Promise<number> {
+  const { ws, flow } = await prepare(ctx, o);
+  const { backupForUpgrade: backup } = await import('../etcd/backup-phase.js');
+  const phases = upgradePhases(ws, {
+    to: o.to,
+    skipBackup: Boolean(o.skipBackup),
+    drain: o.drain !== false,
+    ignorePreflight: o.ignorePreflight ?? [],
+    ...(o.serial ? { serial: o.serial } : {}),
+    ...(o.drainTimeout ? { drainTimeout: o.drainTimeout } : {}),
+    ...(o.drainGracePeriod ? { drainGracePeriod: Number(o.drainGracePeriod) } : {}),
+    ...(backup ? { backup } : {}),
+  });
+  return runFlow('upgrade', phases, ws, flow);
+}
+
+export async function reset(ctx: CommandContext, o: Common): Promise<number> {
+  const { ws, flow } = await prepare(ctx, o);
+  if (!o.dryRun)
+    await confirmTyped(`This wipes Kubernetes and etcd from all ${ws.cluster.hosts.length} hosts of ${ws.cluster.name}.`, ws.cluster.name, o.yes);
+  return runFlow('reset', resetPhases(), ws, flow);
+}

@@ -1,0 +1,16 @@
+// kspray deploy: validate → preflight → render → cluster.yml (kubespray docs: getting-started).
+import type { Phase } from './flow.js';
+import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
+
+export interface DeployOptions {
+  ignorePreflight?: string[];
+  skipPreflight?: boolean;
+}
+
+export function deployPhases(o: DeployOptions): Phase[] {
+  return [
+    ...(o.skipPreflight ? [] : [preflightPhase({ ignore: o.ignorePreflight ?? [] })]),
+    renderPhase(),
+    playbookPhase('Run cluster.yml', () => ({ playbook: 'cluster.yml' })),
+  ];
+}

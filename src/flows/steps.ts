@@ -1,0 +1,127 @@
+// Phases most flows share: render the inventory, preflight the hosts, run a kubespray playbook.
+import { mkdir, rm } from 'node:fs/promises';
+import { KsprayError, isKsprayError } from '../errors.js';
+import { configDigest, renderInventory } from '../inventory/render.js';
+import { applyWrite, planWrite } from '../inventory/write.js';
+import { ansibleCommand, displayCommand, forksFor, type PlaybookInvocation } from '../playbooks/argv.js';
+import { runPlaybook } from '../playbooks/runner.js';
+import { becomePasswordFile } from '../become.js';
+import { run } from '../exec.js';
+import { join } from 'node:path';
+import { resolveFrom } from '../paths.js';
+import type { FlowContext, Phase } from './flow.js';
+import { runPreflight } from './preflight.js';
+
+export function renderPhase(): Phase {
+  return {
+    title: 'Render inventory',
+    plan: (fc) => [`write ${fc.ws.inventoryDir}/hosts.yaml and group_vars/ for kubespray ${fc.ws.cluster.config.spec.kubespray.version}`],
+    async run(fc) {
+      const { ws } = fc;
+      const files = renderInventory(ws.cluster, { source: ws.loaded.file, digest: configDigest(ws.loaded.text) });
+      const plan = await planWrite(ws.inventoryDir, files);
+      await applyWrite(ws.inventoryDir, files, plan, false);
+      fc.reporter.info(`${ws.inventoryDir}: ${plan.write.length} written, ${plan.unchanged.length} unchanged`);
+      await fc.record?.snapshotInventory(ws.inventoryDir);
+    },
+  };
+}
+
+export function preflightPhase(opts: { ignore?: string[]; hosts?: (fc: FlowContext) => string[] } = {}): Phase {
+  return {
+    title: 'Preflight',
+    plan: (fc) => [`connect to ${(opts.hosts?.(fc) ?? fc.ws.cluster.hosts.map((h) => h.name)).join(', ')} over SSH (pinned host keys) and check sudo, python3, ip, clock, memory, systemd, cgroups`],
+    run: (fc) => runPreflight(fc, opts.ignore ?? [], opts.hosts?.(fc)),
+  };
+}
+
+async function closeMasters(fc: FlowContext): Promise<void> {
+  const { ws } = fc;
+  await Promise.all(
+    ws.cluster.hosts.map((h) =>
+      run(['ssh', '-o', `ControlPath=${ws.controlPathDir}/%C`, '-O', 'exit', '-p', String(h.port), ...(h.user ? ['-l', h.user] : []), h.address], { timeoutMs: 5000 }).catch(() => undefined),
+    ),
+  );
+  await rm(ws.controlPathDir, { recursive: true, force: true });
+}
+
+/** Settings shared by every playbook of a flow; the become password file lives only as long as the flow. */
+async function settings(fc: FlowContext) {
+  const { ws } = fc;
+  const spec = ws.cluster.config.spec;
+  let pwFile: string | undefined;
+  if (fc.becomePassword !== undefined && !fc.dryRun) {
+    const f = await becomePasswordFile(fc.becomePassword);
+    fc.cleanups.push(f.cleanup);
+    pwFile = f.path;
+  }
+  if (!fc.dryRun) {
+    await mkdir(ws.controlPathDir, { recursive: true, mode: 0o700 });
+    await mkdir(ws.factCacheDir, { recursive: true, mode: 0o700 });
+  }
+  return {
+    kubesprayDir: ws.kubesprayDir,
+    ansiblePlaybook: ws.ansiblePlaybook,
+    inventoryFile: join(ws.inventoryDir, 'hosts.yaml'),
+    ...(spec.ssh.user ? { user: spec.ssh.user } : {}),
+    ...(spec.ssh.keyFile ? { privateKey: resolveFrom(ws.configDir, spec.ssh.keyFile) } : {}),
+    knownHostsFile: ws.knownHostsFile,
+    controlPathDir: ws.controlPathDir,
+    factCacheDir: ws.factCacheDir,
+    forks: forksFor(ws.cluster.hosts.length),
+    eventsFile: fc.record?.eventsFile ?? '/dev/null',
+    callbackDir: ws.callbackDir,
+    ...(pwFile ? { becomePasswordFile: pwFile } : {}),
+  };
+}
+
+export function playbookPhase(title: string, invocation: (fc: FlowContext) => PlaybookInvocation): Phase {
+  return {
+    title,
+    plan: async (fc) => [displayCommand(ansibleCommand(invocation(fc), await settings(fc)))],
+    async run(fc) {
+      const s = await settings(fc);
+      const cmd = ansibleCommand(invocation(fc), s);
+      if (!fc.cleanups.some((c) => (c as { masters?: boolean }).masters)) {
+        const c = Object.assign(() => closeMasters(fc), { masters: true });
+        fc.cleanups.push(c);
+      }
+      const step = fc.record?.result.steps.at(-1);
+      if (step) Object.assign(step, { command: displayCommand(cmd) });
+      fc.reporter.debug(displayCommand(cmd));
+      const out = await runPlaybook(cmd, {
+        reporter: fc.reporter,
+        logFile: fc.record!.logFile,
+        eventsFile: s.eventsFile,
+        ...(fc.interrupts ? { interrupts: fc.interrupts } : {}),
+        ...(fc.estimateMs !== undefined ? { estimateMs: fc.estimateMs } : {}),
+      });
+      const st = out.state;
+      if (fc.record) {
+        fc.record.result.failures.push(...st.failures);
+        if (st.stats) fc.record.result.recap = { ...(fc.record.result.recap ?? {}), [cmd.argv.at(-1)!]: st.stats };
+      }
+      recap(fc, st.stats);
+      if (out.interrupted) throw new KsprayError('Interrupted', `interrupted during ${cmd.argv.at(-1)}${st.task ? ` (task "${st.task}")` : ''}`);
+      const details = st.failures.map((f) => `${f.host}: ${f.unreachable ? 'unreachable' : 'failed'} in "${f.task}": ${f.msg.split('\n')[0]}`);
+      if (st.unreachableHosts.size)
+        throw new KsprayError('HostsUnreachable', `${cmd.argv.at(-1)}: ${[...st.unreachableHosts].join(', ')} unreachable`, { details, hint: 'check the hosts are up; `kspray runs show` has the full log' });
+      if (st.failedHosts.size || out.exitCode !== 0)
+        throw new KsprayError('HostsFailed', `${cmd.argv.at(-1)} failed${st.failedHosts.size ? ` on ${[...st.failedHosts].join(', ')}` : ` (exit ${out.exitCode})`}`, {
+          details: details.length ? details : [`ansible-playbook exited with ${out.exitCode}; see ${fc.record?.logFile}`],
+          hint: 'fix the cause and re-run; kubespray playbooks are idempotent',
+        });
+    },
+  };
+}
+
+function recap(fc: FlowContext, stats: Record<string, { ok: number; changed: number; failures: number; unreachable: number; skipped: number }> | undefined): void {
+  if (!stats) return;
+  const r = fc.reporter;
+  for (const [h, s] of Object.entries(stats)) {
+    const bad = s.failures + s.unreachable > 0;
+    r.host(h, (bad ? r.color.red : r.color.green)(`ok=${s.ok} changed=${s.changed} failed=${s.failures} unreachable=${s.unreachable} skipped=${s.skipped}`));
+  }
+}
+
+export const isInterrupted = (e: unknown) => isKsprayError(e) && e.code === 'Interrupted';

@@ -1,0 +1,53 @@
+// kspray upgrade: one minor at a time, an etcd backup first, upgrade-cluster.yml, config updated only after success.
+import { setKubernetesVersion } from '../config/edit.js';
+import { checkUpgrade } from '../config/upgrade-path.js';
+import { formatKube, parseKubeVersion } from '../config/releases.js';
+import { KsprayError } from '../errors.js';
+import type { Workspace } from '../workspace.js';
+import { checkConfigText, updateConfig } from './config-update.js';
+import type { FlowContext, Phase } from './flow.js';
+import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
+
+export interface UpgradeOptions {
+  to: string;
+  skipBackup: boolean;
+  serial?: string;
+  drain: boolean;
+  drainTimeout?: string;
+  drainGracePeriod?: number;
+  ignorePreflight?: string[];
+  backup?: (fc: FlowContext) => Promise<void>;
+}
+
+export function upgradePhases(ws: Workspace, o: UpgradeOptions): Phase[] {
+  const c = ws.cluster;
+  const to = parseKubeVersion(o.to);
+  if (!to) throw new KsprayError('BadArgument', `"${o.to}" is not a Kubernetes version`, { hint: 'e.g. --to v1.30.4' });
+  const check = checkUpgrade(c.kube!, to, c.release!);
+  if (!check.ok) throw new KsprayError('BadArgument', `cannot upgrade: ${check.reason}`, { hint: check.fix });
+  const target = formatKube(to, c.release!.vPrefix);
+  const next = setKubernetesVersion(ws.loaded.text, formatKube(to, true));
+  checkConfigText(next, `upgrading to ${o.to}`);
+  const extraVars: Record<string, unknown> = { kube_version: target };
+  if (o.serial) extraVars.serial = o.serial;
+  if (!o.drain) extraVars.drain_nodes = false;
+  if (o.drainTimeout) extraVars.drain_timeout = o.drainTimeout;
+  if (o.drainGracePeriod !== undefined) extraVars.drain_grace_period = o.drainGracePeriod;
+  const phases: Phase[] = [preflightPhase({ ignore: o.ignorePreflight ?? [] })];
+  if (!o.skipBackup) {
+    if (!o.backup) throw new KsprayError('BadArgument', 'no etcd backup is available in this build', { hint: 'pass --skip-backup to upgrade without one' });
+    const backup = o.backup;
+    phases.push({ title: 'Back up etcd', plan: () => ['kspray etcd-backup: snapshot, verify, pull to the backup dir'], run: (fc) => backup(fc) });
+  }
+  phases.push(
+    renderPhase(),
+    playbookPhase(`Run upgrade-cluster.yml -e kube_version=${target}`, () => ({ playbook: 'upgrade-cluster.yml', extraVars })),
+    {
+      title: `Record ${formatKube(to, true)} in the config`,
+      plan: () => [`set spec.kubernetes.version: ${formatKube(to, true)}`],
+      run: (fc) => updateConfig(fc.ws, next, `recording ${o.to}`),
+    },
+    renderPhase(),
+  );
+  return phases;
+}

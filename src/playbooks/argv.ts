@@ -1,0 +1,91 @@
+// PURE: exactly how kspray invokes ansible-playbook — the kubespray docs' flags, plus the safety kubespray's ansible.cfg leaves out.
+
+export interface PlaybookInvocation {
+  /** relative to the kubespray dir, e.g. cluster.yml or playbooks/facts.yml */
+  playbook: string;
+  limit?: string[];
+  extraVars?: Record<string, unknown>;
+  tags?: string[];
+  skipTags?: string[];
+}
+
+export interface AnsibleSettings {
+  kubesprayDir: string;
+  ansiblePlaybook: string;
+  inventoryFile: string;
+  user?: string;
+  privateKey?: string;
+  knownHostsFile: string;
+  controlPathDir: string;
+  factCacheDir: string;
+  forks: number;
+  eventsFile: string;
+  callbackDir: string;
+  becomePasswordFile?: string;
+  verbosity?: number;
+}
+
+export interface AnsibleCommand {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+}
+
+/** Forks sized to the cluster: every host at once up to 50 (kubespray leaves Ansible's default of 5). */
+export const forksFor = (hosts: number) => Math.max(5, Math.min(50, hosts));
+
+export function sshArgs(s: Pick<AnsibleSettings, 'knownHostsFile' | 'controlPathDir'>): string {
+  return [
+    '-o ControlMaster=auto',
+    '-o ControlPersist=60s',
+    `-o ControlPath=${s.controlPathDir}/%C`,
+    '-o ConnectionAttempts=3',
+    '-o ConnectTimeout=15',
+    // kubespray's ansible.cfg disables host-key checking; kspray pins keys and requires them
+    `-o UserKnownHostsFile=${s.knownHostsFile}`,
+    '-o StrictHostKeyChecking=yes',
+    '-o GlobalKnownHostsFile=/dev/null',
+  ].join(' ');
+}
+
+export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): AnsibleCommand {
+  const argv = [s.ansiblePlaybook, '-i', s.inventoryFile, '-b'];
+  if (s.user) argv.push('--user', s.user);
+  if (s.privateKey) argv.push('--private-key', s.privateKey);
+  if (s.becomePasswordFile) argv.push('--become-password-file', s.becomePasswordFile);
+  if (inv.limit?.length) argv.push('--limit', inv.limit.join(','));
+  if (inv.tags?.length) argv.push('--tags', inv.tags.join(','));
+  if (inv.skipTags?.length) argv.push('--skip-tags', inv.skipTags.join(','));
+  // JSON keeps booleans booleans (kubespray asserts several are real bools)
+  if (inv.extraVars && Object.keys(inv.extraVars).length) argv.push('-e', JSON.stringify(inv.extraVars));
+  if (s.verbosity) argv.push('-' + 'v'.repeat(s.verbosity));
+  argv.push(inv.playbook);
+  const env: Record<string, string> = {
+    ANSIBLE_CONFIG: `${s.kubesprayDir}/ansible.cfg`,
+    ANSIBLE_HOST_KEY_CHECKING: 'True',
+    ANSIBLE_SSH_ARGS: sshArgs(s),
+    ANSIBLE_PIPELINING: 'True',
+    ANSIBLE_FORKS: String(s.forks),
+    ANSIBLE_GATHERING: 'smart',
+    // per-cluster fact cache: kubespray's shared /tmp cache serves one cluster's facts to another
+    ANSIBLE_CACHE_PLUGIN: 'jsonfile',
+    ANSIBLE_CACHE_PLUGIN_CONNECTION: s.factCacheDir,
+    ANSIBLE_CACHE_PLUGIN_TIMEOUT: '86400',
+    ANSIBLE_CALLBACK_PLUGINS: s.callbackDir,
+    ANSIBLE_CALLBACKS_ENABLED: 'kspray_events,profile_tasks',
+    ANSIBLE_RETRY_FILES_ENABLED: 'False',
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_FORCE_COLOR: '0',
+    ANSIBLE_DEPRECATION_WARNINGS: 'False',
+    KSPRAY_EVENTS_FILE: s.eventsFile,
+    PYTHONUNBUFFERED: '1',
+  };
+  return { argv, env, cwd: s.kubesprayDir };
+}
+
+/** The user-facing equivalent command, for --dry-run and run records. */
+export function displayCommand(cmd: AnsibleCommand, envKeys: string[] = ['ANSIBLE_SSH_ARGS', 'ANSIBLE_CACHE_PLUGIN_CONNECTION', 'ANSIBLE_FORKS']): string {
+  const q = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  const env = envKeys.filter((k) => k in cmd.env).map((k) => `${k}=${q(cmd.env[k]!)}`);
+  return `cd ${q(cmd.cwd)} && ${[...env, ...cmd.argv.map(q)].join(' ')}`;
+}

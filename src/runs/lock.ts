@@ -1,0 +1,76 @@
+// One operation at a time per cluster. The lock names its holder; a dead holder's lock is taken over, never trusted.
+import { hostname } from 'node:os';
+import { rmSync } from 'node:fs';
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { KsprayError } from '../errors.js';
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  command: string;
+  started: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface Lock {
+  info: LockInfo;
+  release(): Promise<void>;
+}
+
+export async function acquireLock(path: string, command: string): Promise<Lock> {
+  await mkdir(dirname(path), { recursive: true });
+  const info: LockInfo = { pid: process.pid, host: hostname(), command, started: new Date().toISOString() };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fh = await open(path, 'wx', 0o600);
+      await fh.writeFile(JSON.stringify(info) + '\n');
+      await fh.close();
+      let released = false;
+      const releaseSync = () => {
+        if (!released) {
+          released = true;
+          // best effort on hard exits; the normal path awaits release()
+          try {
+            rmSync(path, { force: true });
+          } catch {}
+        }
+      };
+      process.once('exit', releaseSync);
+      return {
+        info,
+        release: async () => {
+          if (released) return;
+          released = true;
+          process.removeListener('exit', releaseSync);
+          await rm(path, { force: true });
+        },
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = await readFile(path, 'utf8')
+        .then((t) => JSON.parse(t) as LockInfo)
+        .catch(() => undefined);
+      if (holder && holder.host === info.host && !alive(holder.pid)) {
+        await rm(path, { force: true });
+        continue;
+      }
+      if (!holder) {
+        await rm(path, { force: true });
+        continue;
+      }
+      throw new KsprayError('Locked', `another kspray operation holds this cluster: \`${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${holder.started})`, {
+        hint: holder.host === info.host ? 'wait for it to finish' : `it runs on another machine; if it is gone, remove ${path}`,
+      });
+    }
+  }
+  throw new KsprayError('Locked', `could not take the lock ${path}`);
+}

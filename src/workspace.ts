@@ -1,0 +1,64 @@
+// Everything a cluster operation needs, resolved once: the valid config, its state paths, the tools it runs.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { requireValidConfig, type LoadedFile } from './config/load.js';
+import type { Cluster } from './config/model.js';
+import type { CommandContext } from './context.js';
+import { inventoryDir, packagePath, resolveFrom, stateDir } from './paths.js';
+
+export interface Workspace {
+  ctx: CommandContext;
+  loaded: LoadedFile & { cluster: Cluster };
+  cluster: Cluster;
+  configDir: string;
+  stateDir: string;
+  inventoryDir: string;
+  knownHostsFile: string;
+  factCacheDir: string;
+  /** short path: ssh control sockets must fit in 104 bytes */
+  controlPathDir: string;
+  lockFile: string;
+  kubesprayDir: string;
+  ansiblePlaybook: string;
+  callbackDir: string;
+}
+
+export const cacheRoot = (env: NodeJS.ProcessEnv) => env.KSPRAY_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/root', '.cache'), 'kspray');
+
+export function findAnsiblePlaybook(c: Cluster, configDir: string, env: NodeJS.ProcessEnv): string {
+  const venv = c.config.spec.kubespray.venv;
+  const candidates = [
+    venv && join(resolveFrom(configDir, venv), 'bin', 'ansible-playbook'),
+    env.VIRTUAL_ENV && join(env.VIRTUAL_ENV, 'bin', 'ansible-playbook'),
+    join(cacheRoot(env), 'venvs', `kubespray-${c.config.spec.kubespray.version}`, 'bin', 'ansible-playbook'),
+  ].filter((x): x is string => Boolean(x));
+  return candidates.find((p) => existsSync(p)) ?? 'ansible-playbook';
+}
+
+export async function openWorkspace(ctx: CommandContext): Promise<Workspace> {
+  const loaded = await requireValidConfig(ctx.configPath);
+  const { cluster, dir } = loaded;
+  const spec = cluster.config.spec;
+  const sdir = stateDir(dir, cluster.name);
+  const hash = createHash('sha256').update(sdir).digest('hex').slice(0, 10);
+  const ws: Workspace = {
+    ctx,
+    loaded,
+    cluster,
+    configDir: dir,
+    stateDir: sdir,
+    inventoryDir: inventoryDir(dir, cluster.name),
+    knownHostsFile: spec.ssh.knownHostsFile ? resolveFrom(dir, spec.ssh.knownHostsFile) : join(sdir, 'known_hosts'),
+    factCacheDir: join(sdir, 'facts'),
+    controlPathDir: join(ctx.env.XDG_RUNTIME_DIR ?? tmpdir(), `kspray-${hash}`),
+    lockFile: join(sdir, 'lock'),
+    kubesprayDir: resolveFrom(dir, spec.kubespray.path),
+    ansiblePlaybook: findAnsiblePlaybook(cluster, dir, ctx.env),
+    callbackDir: packagePath('templates', 'ansible', 'callback'),
+  };
+  await mkdir(sdir, { recursive: true, mode: 0o700 });
+  return ws;
+}
