@@ -17,7 +17,7 @@
 # the time taken; exits non-zero if any request got neither 201 nor 409.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source=./lib.sh source-path=SCRIPTDIR
 . "$here/lib.sh"
 
 cert_dir="" server="" nodes=5000 pods=20000 ns=seed parallel=64 prefix=seed
@@ -47,7 +47,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # post_all CONFIG: run every transfer in CONFIG; print "count code" lines
 post_all() {
-  curl --parallel --parallel-max "$parallel" -K "$1" | sort | uniq -c
+  # stderr kept aside: curl's parallel progress meter ignores -s with per-transfer configs
+  { curl -sS --parallel --parallel-max "$parallel" -K "$1" 2>"$tmp/curl.err" || true; } | sort | uniq -c
 }
 # transfers: AWK-generated curl config, one block per object, separated by `next`
 gen() { # gen KIND COUNT PATH JSON_PRINTF_FORMAT (format gets: name-index, node-index)
@@ -75,8 +76,11 @@ run() { # run LABEL KIND COUNT PATH FORMAT
   t0=$(date +%s.%N)
   out="$(post_all "$tmp/$2.cfg")"
   t1=$(date +%s.%N)
-  log "$label: $count in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1fs (%.0f/s)", b-a, '"$count"'/(b-a)}') codes: $(echo $out)"
-  if printf '%s\n' "$out" | awk '$2 != 201 && $2 != 409 {bad=1} END {exit !bad}'; then result=1; fi
+  log "$label: $count in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1fs (%.0f/s)", b-a, '"$count"'/(b-a)}') codes: $(printf "%s" "$out" | tr -s " \n" " ")"
+  if printf '%s\n' "$out" | awk '$2 != 201 && $2 != 409 {bad=1} END {exit !bad}'; then
+    result=1
+    grep -v '^[[:space:]]*\(DL%\|--\|100\)' "$tmp/curl.err" | tr '\r' '\n' | grep -a 'curl:' | sort | uniq -c | head -n 5 >&2 || true
+  fi
 }
 
 run namespace ns 1 /api/v1/namespaces \

@@ -12,12 +12,12 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source=./lib.sh source-path=SCRIPTDIR
 . "$here/lib.sh"
 
 bin_dir="${KUBE_BIN_DIR:-$("$repo/scripts/build-kube-apiserver.sh" | tail -n1)}"
 apiserver="$bin_dir/kube-apiserver"; kubectl_bin="$bin_dir/kubectl"
-[ -x "$apiserver" ] && [ -x "$kubectl_bin" ] || die "no kube-apiserver/kubectl in $bin_dir"
+{ [ -x "$apiserver" ] && [ -x "$kubectl_bin" ]; } || die "no kube-apiserver/kubectl in $bin_dir"
 
 own_work=0
 if [ -n "${1:-}" ]; then work="$1"; else work="$(mktemp -d "${TMPDIR:-/tmp}/kspray-apiserver-smoke.XXXXXX")"; own_work=1; fi

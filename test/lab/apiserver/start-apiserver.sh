@@ -35,7 +35,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source=./lib.sh source-path=SCRIPTDIR
 . "$here/lib.sh"
 
 bin="" etcd_servers="" etcd_ca="" etcd_cert="" etcd_key=""
@@ -102,6 +102,7 @@ if [ -n "$extra_sans" ]; then
   IFS=, read -r -a _extra <<<"$extra_sans"
   for s in "${_extra[@]}"; do sans="$sans,$(san_entry "$s")"; done
 fi
+sans="$(printf '%s\n' "${sans//,/$'\n'}" | awk '!seen[$0]++' | paste -sd, -)"   # de-duplicate
 ensure_cert "$cert_dir" ca apiserver server "/CN=kube-apiserver" "$sans" "$listen"
 ensure_cert "$cert_dir" ca apiserver-kubelet-client client \
   "/O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client"
@@ -113,6 +114,7 @@ write_kubeconfig "$cert_dir/admin.conf" "$server_url" "$cert_dir/ca.crt" \
   "$cert_dir/admin.crt" "$cert_dir/admin.key" kubernetes-admin
 
 # ---- start ------------------------------------------------------------------
+# shellcheck disable=SC2054  # commas inside flag values
 args=(
   --advertise-address="$advertise"
   --bind-address="$listen"

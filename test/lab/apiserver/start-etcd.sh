@@ -10,7 +10,7 @@
 # env: ETCD_BIN (default: etcd in PATH, else /usr/bin/etcd; Debian: apt-get install etcd-server)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source=./lib.sh source-path=SCRIPTDIR
 . "$here/lib.sh"
 
 dir="${1:?usage: start-etcd.sh DIR [CLIENT_PORT [PEER_PORT]]}"

@@ -6,7 +6,7 @@
 #   kube-apiserver), waits up to 20 s, then KILLs; removes the pidfile. No-op if not running.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=lib.sh
+# shellcheck source=./lib.sh source-path=SCRIPTDIR
 . "$here/lib.sh"
 
 case "${1:-}" in
