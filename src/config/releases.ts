@@ -99,9 +99,9 @@ export function canDeploy(r: Release, v: KubeVersion): boolean {
   return max !== undefined && v.patch <= max;
 }
 
-/** Releases that can deploy a version, oldest first. */
+/** Releases that can deploy a version without manual component overrides, oldest first. */
 export function releasesFor(v: KubeVersion): Release[] {
-  return releases.filter((r) => canDeploy(r, v));
+  return releases.filter((r) => canDeploy(r, v) && (!r.componentMaps || r.componentMaps.includes(minorKey(v))));
 }
 
 export function describeRange(r: Release): string {

@@ -45,6 +45,12 @@ export function knownKeys(root: AnySchema, path: readonly PathSegment[]): string
 
 const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : typeof v);
 
+/** A value as the user wrote it, cut short (a whole mapping would drown the message). */
+function preview(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
 function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
   let cur = root;
   for (const seg of path) {
@@ -78,7 +84,7 @@ export function issuesToProblems(issues: z.core.$ZodIssue[], schema: AnySchema, 
         const got = valueAt(input, path);
         if (got === undefined) out.push({ ...base, path: at, message: `required ${issue.expected} is missing`, fix: `add ${at}` });
         else
-          out.push({ ...base, path: at, message: `expected ${issue.expected}, got ${typeName(got)} ${JSON.stringify(got)}`, fix: `write a ${issue.expected} here` });
+          out.push({ ...base, path: at, message: `expected ${issue.expected}, got ${typeName(got)} ${preview(got)}`, fix: `write ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected} here` });
         break;
       }
       case 'invalid_value':
