@@ -6,7 +6,7 @@ import { buildCluster, type Cluster } from './model.js';
 import { parsePath, ProblemList, type Problem } from './problems.js';
 import { allRules } from './rules/index.js';
 import { ClusterConfig } from './schema.js';
-import { lineOf, parseYaml } from './yaml-source.js';
+import { lineOf, parseYaml, toPlain } from './yaml-source.js';
 import { issuesToProblems } from './zod-issues.js';
 
 export interface Loaded {
@@ -42,7 +42,9 @@ export function validateText(text: string): Loaded {
     };
   };
   if (yamlProblems.length) return done(yamlProblems);
-  const input: unknown = source.doc.toJS({ maxAliasCount: 100 });
+  const plain = toPlain(source);
+  if ('problem' in plain) return done([plain.problem]);
+  const input = plain.value;
   if (input === null || typeof input !== 'object' || Array.isArray(input))
     return done([{ severity: 'error', rule: 'yaml/not-a-mapping', path: '(document)', line: lineOf(source, []) ?? 1, message: 'the file is not a kspray config (expected a mapping with apiVersion, kind, metadata, spec)', fix: 'start from `kspray init`' }]);
   const parsed = ClusterConfig.safeParse(input);

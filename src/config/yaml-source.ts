@@ -1,5 +1,5 @@
 // Parse YAML keeping positions, so every problem can name its line.
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from 'yaml';
 import type { PathSegment, Problem } from './problems.js';
 
 export interface YamlSource {
@@ -55,4 +55,29 @@ export function lineOf(src: YamlSource, path: readonly PathSegment[], key?: stri
   }
   const off = last?.range?.[0];
   return off === undefined ? undefined : src.lines.linePos(off).line;
+}
+
+/** The document as plain data. Aliases fail only here (unresolved, or an alias bomb), so that becomes a problem too. */
+export function toPlain(src: YamlSource): { value: unknown } | { problem: Problem } {
+  try {
+    return { value: src.doc.toJS({ maxAliasCount: 100 }) };
+  } catch (e) {
+    let offset: number | undefined;
+    visit(src.doc, {
+      Alias(_, node) {
+        if (offset === undefined || node.resolve(src.doc) === undefined) offset = node.range?.[0];
+        if (node.resolve(src.doc) === undefined) return visit.BREAK;
+      },
+    });
+    return {
+      problem: {
+        severity: 'error',
+        rule: 'yaml/alias',
+        path: '(document)',
+        line: offset === undefined ? 1 : src.lines.linePos(offset).line,
+        message: `malformed YAML: ${(e as Error).message}`,
+        fix: 'define the anchor (&name) before its alias (*name), or write the value out; kspray configs do not need aliases',
+      },
+    };
+  }
 }
