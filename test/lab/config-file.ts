@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { LabInfo } from './info.js';
+import { labKubeBinaries } from './kube-binaries.js';
 
 export function labConfig(info: LabInfo): Record<string, unknown> {
   return {
@@ -17,7 +18,7 @@ export function labConfig(info: LabInfo): Record<string, unknown> {
         .filter((h) => !h.spare)
         .map((h) => ({ name: h.name, address: h.address, ip: h.address, roles: h.roles })),
       network: { plugin: 'calico', podSubnet: '10.233.64.0/18', serviceSubnet: '10.233.0.0/18' },
-      extraVars: {},
+      extraVars: { ...labKubeBinaries() },
     },
   };
 }

@@ -8,6 +8,7 @@ import { runPlaybook, type PlaybookRun } from './ansible.js';
 import { ETCDCTL_ENV } from './check.js';
 import { sudoRun } from './ssh.js';
 import { labDown } from './down.js';
+import { netnsPids } from './netns.js';
 import { labUp } from './up.js';
 
 export const LAB_TIMEOUT = 180_000;
@@ -41,7 +42,19 @@ export function cluster(info: LabInfo, name: string, inv: InventoryOptions = {})
 export async function etcdctl(info: LabInfo, host: string, args: string): Promise<string> {
   const r = await sudoRun(info, findHost(info, host), `${ETCDCTL_ENV} /usr/local/bin/etcdctl ${args}`);
   if (r.code !== 0) throw new Error(`etcdctl ${args} on ${host}: ${r.stderr}`);
-  return r.stdout;
+  return r.stdout + r.stderr; // etcdctl prints `endpoint health` results on stderr
+}
+
+/** pids of etcd processes in the host's network namespace */
+export async function etcdPids(info: LabInfo, host: string): Promise<number[]> {
+  const pids = await netnsPids(findHost(info, host).netns);
+  return pids.filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'etcd';
+    } catch {
+      return false;
+    }
+  });
 }
 
 export interface StandinRecord {

@@ -45,7 +45,7 @@ class StrategyModule(LinearStrategyModule):
         t = task.copy(exclude_parent=False, exclude_tasks=False)
         if kind == 'fail':
             t.action = t.resolved_action = 'ansible.builtin.fail'
-            t.args = {'msg': 'kspray stand-in: injected failure of task "%s" on %s' % (task.get_name(), host_name)}
+            t.args = {'msg': "kspray stand-in: injected failure of task '%s' on %s" % (task.get_name(), host_name)}
         else:
             t.action = t.resolved_action = 'ansible.builtin.command'
             t.args = {'_raw_params': 'sleep 2147483647'}
