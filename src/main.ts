@@ -3,9 +3,23 @@ import { buildProgram } from './cli.js';
 import { ExitCode, exitCodeOf, isKsprayError } from './errors.js';
 import { createReporter, detectMode } from './io/reporter.js';
 
+/** The subcommand, skipping global options and the value of -c/--config. */
+function commandOf(argv: string[]): string | undefined {
+  const args = argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-c' || a === '--config') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 function wantsJson(argv: string[]): boolean {
-  const i = argv.findIndex((a) => a === '-o' || a === '--output');
-  return (i >= 0 && argv[i + 1] === 'json') || argv.includes('--output=json') || argv.includes('-ojson');
+  if (argv.includes('--output=json')) return true;
+  // `render -o DIR` names an output directory, not a format
+  const short = commandOf(argv) === 'render' ? [] : ['-o'];
+  const i = argv.findIndex((a) => a === '--output' || short.includes(a));
+  return (i >= 0 && argv[i + 1] === 'json') || (short.length > 0 && argv.includes('-ojson'));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -22,19 +36,25 @@ export async function main(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? ExitCode.Ok : ExitCode.Usage;
     if (isKsprayError(e)) {
       reporter.error(e.message);
-      for (const d of e.details) reporter.info(`  ${d}`);
-      if (e.hint) reporter.info(`  hint: ${e.hint}`);
+      for (const d of e.details) reporter.note(`  ${d}`);
+      if (e.hint) reporter.note(`  hint: ${e.hint}`);
       if (debug && e.stack) reporter.debug(e.stack);
       reporter.event({ type: 'error', code: e.code, message: e.message, details: e.details });
       return e.exitCode;
     }
     reporter.error(`internal error: ${err.message ?? String(e)}`);
     if (debug && e instanceof Error && e.stack) reporter.debug(e.stack);
-    else reporter.info('  run again with --debug for the stack trace, and please report it');
+    else reporter.note('  run again with --debug for the stack trace, and please report it');
     return exitCodeOf(e);
   }
 }
 
 export async function runCli(): Promise<void> {
+  // `kspray render --stdout | head`: a closed pipe ends the output, it is not a crash
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      process.exit(process.exitCode ?? 0);
+    });
   process.exitCode = await main(process.argv);
 }

@@ -58,7 +58,7 @@ describe('kspray render on broken configs writes nothing', () => {
   const sample = files.filter((f) => !/^\d+-warn-/.test(f)).filter((_, i) => i % 6 === 0);
   beforeAll(() => ensureBuilt(), 120_000);
 
-  it.each(sample)('%s: exit 3, no inventory, no stack trace', async (file) => {
+  it.concurrent.each(sample)('%s: exit 3, no inventory, no stack trace', async (file) => {
     const cwd = tempDir();
     writeFileSync(join(cwd, 'kspray.yaml'), readFileSync(join(dir, file)));
     const r = await kspray(cwd, ['render', '-o', 'inventory']);
