@@ -88,6 +88,22 @@ ensure_build() {
   fi
 }
 
+# --- kube-apiserver for the lab (issue #6, kspray health) -------------------------------------
+# Builds (or finds cached) kube-apiserver + kubectl via scripts/build-kube-apiserver.sh: ~0.3 s when cached.
+# KSPRAY_SKIP_KUBE_APISERVER=1 skips it (the lab then runs without an API server).
+ensure_kube_apiserver() {
+  if [[ ${KSPRAY_SKIP_KUBE_APISERVER:-} == 1 ]]; then log "kube-apiserver skipped"; return; fi
+  local dir err
+  err="$(mktemp)"
+  if ! dir="$(bash "$REPO_DIR/scripts/build-kube-apiserver.sh" 2>"$err" | tail -n 1)"; then
+    cat "$err" >&2; rm -f "$err"; echo "setup: failed: build-kube-apiserver.sh" >&2; return 1
+  fi
+  [[ $QUIET == 1 ]] || cat "$err" >&2
+  rm -f "$err"
+  log "kube-apiserver ready ($dir)"
+}
+# --- end kube-apiserver ---------------------------------------------------------------------
+
 main() {
   for arg in "$@"; do
     case "$arg" in
@@ -100,6 +116,7 @@ main() {
   ensure_ansible_venv
   ensure_node_modules
   ensure_build
+  ensure_kube_apiserver
 }
 
 main "$@"
