@@ -77,7 +77,7 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
   } catch (e) {
     status = isKsprayError(e) && e.code === 'Interrupted' ? 'interrupted' : 'failed';
     code = isKsprayError(e) ? e.exitCode : ExitCode.Internal;
-    if (fc.record) r.info(`run record: ${fc.record.dir}`);
+    if (fc.record) r.note(`run record: ${fc.record.dir}`);
     throw e;
   } finally {
     for (const c of fc.cleanups.reverse()) await c().catch((err: unknown) => r.debug(`cleanup: ${String(err)}`));

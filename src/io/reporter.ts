@@ -18,6 +18,8 @@ export interface Reporter {
   success(msg: string): void;
   warn(msg: string): void;
   error(msg: string): void;
+  /** supporting lines of an error or warning (details, hints): stderr, like the error itself */
+  note(msg: string): void;
   debug(msg: string): void;
   /** `==> title` headers between phases of a flow */
   phase(title: string): void;
@@ -68,6 +70,7 @@ export function createReporter(opts: ReporterOptions = {}): Reporter {
     success: (m) => write(human, c.green(m)),
     warn: (m) => write(err, c.yellow(`warning: ${m}`)),
     error: (m) => write(err, c.red(`error: ${m}`)),
+    note: (m) => write(err, m),
     debug: (m) => {
       if (opts.debug) write(err, c.gray(`debug: ${m}`));
     },

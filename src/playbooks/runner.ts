@@ -70,7 +70,8 @@ export async function runPlaybook(cmd: AnsibleCommand, o: RunnerOptions): Promis
   const state = newRunState();
   const began = Date.now();
   const log = createWriteStream(o.logFile, { flags: 'a', mode: 0o600 });
-  const spin = r.spinner(statusLine(state, 0, o.estimateMs));
+  // plain/json output gets PLAY/TASK lines and events instead of a spinner
+  const spin = r.mode === 'tty' ? r.spinner(statusLine(state, 0, o.estimateMs)) : { update: () => {}, stop: () => {} };
   const onEvent = (e: AnsibleEvent) => {
     const failedBefore = state.failures.length;
     applyEvent(state, e);

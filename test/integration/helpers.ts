@@ -1,0 +1,66 @@
+// Shared harness for integration tests: a private lab per test file and the built kspray CLI run as a user would.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll } from 'vitest';
+import { labDown, labUp, REPO_DIR, type LabInfo } from '../lab/index.js';
+
+export const KSPRAY = path.join(REPO_DIR, 'bin', 'kspray');
+
+export interface KsprayRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  all: string;
+}
+
+export async function kspray(args: string[], o: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<KsprayRun> {
+  const r = await execa(process.execPath, [KSPRAY, ...args], {
+    cwd: o.cwd ?? REPO_DIR,
+    env: { CI: 'true', NO_COLOR: '1', ...o.env },
+    reject: false,
+    all: true,
+    ...(o.input !== undefined ? { input: o.input } : { stdin: 'ignore' }),
+    timeout: o.timeoutMs ?? 240_000,
+  });
+  return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, all: r.all ?? '' };
+}
+
+export interface TestLab {
+  readonly info: LabInfo;
+  readonly dir: string;
+  readonly config: string;
+  /** run kspray against this lab's config */
+  run(args: string[], o?: Parameters<typeof kspray>[1]): Promise<KsprayRun>;
+}
+
+/**
+ * A lab of its own for one test file: separate dir, subnet 10.<octet>.0 and namespace prefix,
+ * so test files never share hosts. Brought up before the file's tests and torn down after.
+ */
+export function useLab(name: string, octet: number, opts: { hosts?: number; spares?: number } = {}): TestLab {
+  const dir = path.join(REPO_DIR, '.kspray-lab', 'tests', name);
+  const prefix = `kt${name.replace(/[^a-z0-9]/g, '').slice(0, 6)}`;
+  let info: LabInfo | undefined;
+  beforeAll(async () => {
+    // kspray's own state next to the config (runs, inventory, lock) from an earlier run of this file
+    fs.rmSync(path.join(dir, '.kspray'), { recursive: true, force: true });
+    info = await labUp({ dir, subnet: `10.${octet}.0`, prefix, fresh: true, ...opts });
+  }, 120_000);
+  afterAll(async () => {
+    await labDown({ dir });
+  }, 120_000);
+  return {
+    get info() {
+      if (!info) throw new Error('lab not up');
+      return info;
+    },
+    dir,
+    get config() {
+      return this.info.configFile;
+    },
+    run(args, o) {
+      return kspray(['-c', this.info.configFile, ...args], o);
+    },
+  };
+}
