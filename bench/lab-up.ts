@@ -1,6 +1,7 @@
 // Measures `lab up` for six hosts (+2 spares): median of N runs with `lab down` between.
 //   node --import tsx bench/lab-up.ts [--runs 5]
 // Uses its own lab dir/subnet so a running dev lab is not touched. Prints a markdown table row.
+import fs from 'node:fs';
 import os from 'node:os';
 import { labDown, labUp } from '../test/lab/index.js';
 
@@ -19,6 +20,7 @@ try {
   }
 } finally {
   await labDown({ dir: opts.dir });
+  fs.rmSync(opts.dir, { recursive: true, force: true });
 }
 const sorted = [...times].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)] ?? NaN;
