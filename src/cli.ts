@@ -119,6 +119,20 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .addHelpText('after', '\nExamples:\n  kspray reset --dry-run\n  kspray reset --yes')
     .action(wrap(async () => (await lifecycle()).reset));
 
+  program
+    .command('doctor')
+    .description('check this machine: ansible version for the release, python modules, kubespray checkout, SSH key, pinned host keys')
+    .addOption(output())
+    .action(wrap(async () => (await import('./commands/doctor.js')).doctor));
+
+  program
+    .command('setup')
+    .description('clone the configured kubespray release and create a venv with its requirements.txt')
+    .option('--repository <url>', 'git URL to clone from (default: spec.kubespray.repository or upstream)')
+    .option('--no-venv', 'only clone; do not create the virtualenv')
+    .addHelpText('after', '\nExamples:\n  kspray setup\n  kspray setup --repository /srv/mirrors/kubespray.git')
+    .action(wrap(async () => (await import('./commands/setup.js')).setup));
+
   const hosts = program.command('hosts').description('SSH host keys of the cluster');
   hosts
     .command('trust [names...]')

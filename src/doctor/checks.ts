@@ -1,0 +1,80 @@
+// kspray doctor: is this machine ready to drive the configured kubespray release?
+import { access, constants, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { run } from '../exec.js';
+import { KnownHosts } from '../ssh/known-hosts.js';
+import type { Workspace } from '../workspace.js';
+import { resolveFrom } from '../paths.js';
+
+export interface DoctorCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const cmpVer = (a: string, b: string) => {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+};
+
+/** "ansible-playbook [core 2.16.14]" and "python version = 3.11.2 (...) (/path/bin/python3)" */
+export function parseAnsibleVersion(out: string): { core?: string; python?: string } {
+  const core = /\[core ([\d.]+)\]/.exec(out)?.[1];
+  const python = /python version = .*\((\/[^)]+)\)\s*$/m.exec(out)?.[1];
+  return { ...(core ? { core } : {}), ...(python ? { python } : {}) };
+}
+
+async function kubesprayRelease(dir: string): Promise<string | undefined> {
+  const git = await run(['git', '-C', dir, 'describe', '--tags', '--exact-match'], { timeoutMs: 5000 }).catch(() => undefined);
+  if (git?.exitCode === 0) return git.stdout.trim();
+  // checkouts without git metadata may carry a release marker
+  const marker = await readFile(join(dir, 'KSPRAY_STANDIN_VERSION'), 'utf8').catch(() => undefined);
+  return marker?.trim() || undefined;
+}
+
+export async function doctorChecks(ws: Workspace): Promise<DoctorCheck[]> {
+  const out: DoctorCheck[] = [];
+  const rel = ws.cluster.release!;
+  const tag = ws.cluster.config.spec.kubespray.version;
+  const v = await run([ws.ansiblePlaybook, '--version'], { timeoutMs: 20_000 }).catch(() => undefined);
+  const parsed = v?.exitCode === 0 ? parseAnsibleVersion(v.stdout) : {};
+  const core = parsed.core;
+  out.push({
+    check: 'ansible-playbook',
+    ok: Boolean(core) && cmpVer(core!, rel.ansibleCore.min) >= 0 && cmpVer(core!, rel.ansibleCore.maxExclusive) < 0,
+    detail: core ? `${ws.ansiblePlaybook}: ansible-core ${core} (kubespray ${rel.tag} needs ≥ ${rel.ansibleCore.min}, < ${rel.ansibleCore.maxExclusive})` : `${ws.ansiblePlaybook} not found or not runnable`,
+    fix: `run \`kspray setup\` (a venv with ${rel.ansiblePackage} from the release's requirements.txt), or set spec.kubespray.venv`,
+  });
+  if (parsed.python) {
+    const mods = await run([parsed.python, '-c', 'import jmespath, netaddr'], { timeoutMs: 20_000 }).catch(() => undefined);
+    out.push({ check: 'python modules', ok: mods?.exitCode === 0, detail: mods?.exitCode === 0 ? 'jmespath, netaddr importable' : (mods?.stderr.trim().split('\n').at(-1) ?? 'python not runnable'), fix: 'pip install -r requirements.txt in the venv' });
+  }
+  const hasCluster = await stat(join(ws.kubesprayDir, 'cluster.yml')).then(() => true, () => false);
+  const found = hasCluster ? await kubesprayRelease(ws.kubesprayDir) : undefined;
+  out.push({
+    check: 'kubespray checkout',
+    ok: hasCluster && found === tag,
+    detail: !hasCluster ? `${ws.kubesprayDir} has no cluster.yml` : `${ws.kubesprayDir} is at ${found ?? 'an unknown release'} (config: ${tag})`,
+    fix: hasCluster ? `check out ${tag} there (git -C ${ws.kubesprayDir} checkout ${tag})` : '`kspray setup` clones it',
+  });
+  const keyFile = ws.cluster.config.spec.ssh.keyFile;
+  if (keyFile) {
+    const p = resolveFrom(ws.configDir, keyFile);
+    const st = await stat(p).catch(() => undefined);
+    const readable = st ? await access(p, constants.R_OK).then(() => true, () => false) : false;
+    out.push({
+      check: 'ssh key',
+      ok: readable && (st!.mode & 0o077) === 0,
+      detail: !st ? `${p} missing` : !readable ? `${p} not readable` : (st.mode & 0o077) !== 0 ? `${p} is readable by others (mode ${(st.mode & 0o777).toString(8)})` : `${p}`,
+      fix: !st ? 'fix spec.ssh.keyFile' : `chmod 600 ${p}`,
+    });
+  } else
+    out.push({ check: 'ssh agent', ok: Boolean(ws.ctx.env.SSH_AUTH_SOCK), detail: ws.ctx.env.SSH_AUTH_SOCK ? 'SSH_AUTH_SOCK set' : 'no spec.ssh.keyFile and no ssh-agent', fix: 'set spec.ssh.keyFile or start ssh-agent' });
+  const kh = await KnownHosts.load(ws.knownHostsFile);
+  const unpinned = ws.cluster.hosts.filter((h) => kh.lookup(h.address, h.port).length === 0).map((h) => h.name);
+  out.push({ check: 'host keys', ok: unpinned.length === 0, detail: unpinned.length ? `not pinned: ${unpinned.join(', ')}` : `all ${ws.cluster.hosts.length} hosts pinned in ${ws.knownHostsFile}`, fix: '`kspray hosts trust`' });
+  return out;
+}
