@@ -155,5 +155,37 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .addOption(output())
     .action(wrap(async () => (await import('./commands/runs.js')).showRun));
 
+  // --- health & kubeconfig (issue #6) -------------------------------------------------------------
+  program
+    .command('kubeconfig')
+    .description('fetch the admin kubeconfig from a control plane (SSH), named after the cluster, 0600')
+    .option('--merge', 'merge into ~/.kube/config (or the first file in KUBECONFIG)')
+    .option('--out <file>', 'write here instead of .kspray/<cluster>/kubeconfig')
+    .option('--ask-become-pass', 'prompt for the sudo password of the nodes')
+    .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)')
+    .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray kubeconfig\n  kspray kubeconfig --merge\n  kspray kubeconfig --out admin.conf')
+    .action(wrap(async () => (await import('./commands/kubeconfig.js')).kubeconfig));
+
+  program
+    .command('health')
+    .description('check the cluster through the Kubernetes API and etcd over SSH (exit 0 ok, 10 warnings, 11 failures)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'text', 'json']).default('table'))
+    .option('--watch', 'repeat until Ctrl-C')
+    .option('--interval <seconds>', 'seconds between --watch passes', '10')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: .kspray/<cluster>/kubeconfig from `kspray kubeconfig`)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--timeout <seconds>', 'per-request timeout for the API server', '10')
+    .option('--ask-become-pass', 'prompt for the sudo password of the nodes (etcd checks)')
+    .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)')
+    .addHelpText('after', '\nExamples:\n  kspray health\n  kspray health -o json\n  kspray health --watch --kubeconfig ~/.kube/config --context prod')
+    .action(wrap(async () => (await import('./commands/health.js')).health));
+  for (const name of ['deploy', 'add-node', 'upgrade'])
+    program.commands
+      .find((c) => c.name() === name)
+      ?.option('--wait-timeout <duration>', 'how long to wait for the nodes to be Ready afterwards (default 5m)')
+      .option('--no-wait', 'do not wait for the nodes to be Ready, nor report health');
+  // --- end health & kubeconfig -----------------------------------------------------------------
+
   return program;
 }

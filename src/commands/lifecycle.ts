@@ -9,6 +9,7 @@ import { runFlow } from '../flows/flow.js';
 import { removeNodePhases } from '../flows/remove-node.js';
 import { resetPhases } from '../flows/reset.js';
 import { upgradePhases } from '../flows/upgrade.js';
+import { waitOptions } from '../flows/wait-ready.js';
 import { roleValues } from '../config/schema.js';
 import { openWorkspace } from '../workspace.js';
 
@@ -16,6 +17,9 @@ interface Common extends BecomeOptions {
   dryRun?: boolean;
   ignorePreflight?: string[];
   yes?: boolean;
+  /** --no-wait / --wait-timeout (deploy, add-node, upgrade) */
+  wait?: boolean;
+  waitTimeout?: string;
 }
 
 async function prepare(ctx: CommandContext, o: Common) {
@@ -27,7 +31,7 @@ async function prepare(ctx: CommandContext, o: Common) {
 
 export async function deploy(ctx: CommandContext, o: Common & { skipPreflight?: boolean }): Promise<number> {
   const { ws, flow } = await prepare(ctx, o);
-  return runFlow('deploy', deployPhases({ ignorePreflight: o.ignorePreflight ?? [], skipPreflight: Boolean(o.skipPreflight) }), ws, flow);
+  return runFlow('deploy', deployPhases({ ignorePreflight: o.ignorePreflight ?? [], skipPreflight: Boolean(o.skipPreflight), wait: waitOptions(o) }), ws, flow);
 }
 
 export async function addNode(ctx: CommandContext, name: string, o: Common & { address?: string; ip?: string; role?: string[]; allowEvenEtcd?: boolean }): Promise<number> {
@@ -46,6 +50,7 @@ export async function addNode(ctx: CommandContext, name: string, o: Common & { a
     ignorePreflight: o.ignorePreflight ?? [],
     allowEvenEtcd: Boolean(o.allowEvenEtcd),
     resume: Boolean(existing),
+    wait: waitOptions(o),
   };
   return runFlow('add-node', addNodePhases(opts, ws.loaded.text), ws, flow);
 }
@@ -72,6 +77,7 @@ export async function upgrade(
     ...(o.drainTimeout ? { drainTimeout: o.drainTimeout } : {}),
     ...(o.drainGracePeriod ? { drainGracePeriod: Number(o.drainGracePeriod) } : {}),
     ...(backup ? { backup } : {}),
+    wait: waitOptions(o),
   });
   return runFlow('upgrade', phases, ws, flow);
 }

@@ -8,6 +8,7 @@ import { eachHost, targetFor } from '../ssh/targets.js';
 import { checkConfigText, updateConfig } from './config-update.js';
 import type { FlowContext, Phase } from './flow.js';
 import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
+import { waitReadyPhase, type WaitOptions } from './wait-ready.js';
 
 export interface AddNodeOptions {
   name: string;
@@ -17,6 +18,7 @@ export interface AddNodeOptions {
   ignorePreflight?: string[];
   allowEvenEtcd?: boolean;
   resume: boolean;
+  wait?: WaitOptions;
 }
 
 /** Quorum arithmetic for the message when an etcd add would leave an even member count. */
@@ -97,5 +99,6 @@ export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
     },
     renderPhase(),
   );
+  if (o.wait) phases.push(waitReadyPhase(() => [o.name], o.wait));
   return phases;
 }

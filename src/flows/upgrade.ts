@@ -7,6 +7,7 @@ import type { Workspace } from '../workspace.js';
 import { checkConfigText, updateConfig } from './config-update.js';
 import type { FlowContext, Phase } from './flow.js';
 import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
+import { clusterNodeNames, waitReadyPhase, type WaitOptions } from './wait-ready.js';
 
 export interface UpgradeOptions {
   to: string;
@@ -17,6 +18,7 @@ export interface UpgradeOptions {
   drainGracePeriod?: number;
   ignorePreflight?: string[];
   backup?: (fc: FlowContext) => Promise<void>;
+  wait?: WaitOptions;
 }
 
 export function upgradePhases(ws: Workspace, o: UpgradeOptions): Phase[] {
@@ -49,5 +51,6 @@ export function upgradePhases(ws: Workspace, o: UpgradeOptions): Phase[] {
     },
     renderPhase(),
   );
+  if (o.wait) phases.push(waitReadyPhase(clusterNodeNames, o.wait));
   return phases;
 }
