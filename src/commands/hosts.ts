@@ -1,10 +1,13 @@
 // kspray hosts trust: connect once, show each host key's fingerprint, pin it in the cluster's known_hosts.
+// With a jump host, the jump host is pinned first and the nodes are reached through it.
 import { createInterface } from 'node:readline/promises';
 import type { CommandContext } from '../context.js';
 import { KsprayError } from '../errors.js';
-import { checkKey, fingerprint, KnownHosts } from '../ssh/known-hosts.js';
+import { resolveFrom } from '../paths.js';
+import { checkKey, fingerprint, KnownHosts, type HostKey } from '../ssh/known-hosts.js';
 import { fetchHostKey } from '../ssh/fetch-key.js';
-import { eachHost, targetFor } from '../ssh/targets.js';
+import { SshSession, type SshTarget } from '../ssh/session.js';
+import { eachHost, targetFor, type Settled } from '../ssh/targets.js';
 import { openWorkspace } from '../workspace.js';
 
 async function ask(q: string): Promise<boolean> {
@@ -17,54 +20,80 @@ async function ask(q: string): Promise<boolean> {
   }
 }
 
+type Status = 'pinned' | 'newly-pinned' | 'mismatch' | 'declined' | 'unreachable';
+interface Entry {
+  name: string;
+  target: SshTarget;
+}
+
 export async function trust(ctx: CommandContext, names: string[], o: { yes?: boolean; replace?: boolean }): Promise<number> {
   const ws = await openWorkspace(ctx);
   const r = ctx.reporter;
   const unknown = names.filter((n) => !ws.cluster.hosts.some((h) => h.name === n));
   if (unknown.length) throw new KsprayError('BadArgument', `not hosts of ${ws.cluster.name}: ${unknown.join(', ')}`);
-  const hosts = ws.cluster.hosts.filter((h) => !names.length || names.includes(h.name));
   const kh = await KnownHosts.load(ws.knownHostsFile);
-  const keys = await eachHost(hosts, 20, (h) => fetchHostKey(targetFor(ws.cluster, h, ws.configDir)));
-  let pinned = 0;
-  let failed = 0;
-  const rows: Record<string, unknown>[] = [];
-  for (const [i, res] of keys.entries()) {
-    const h = hosts[i]!;
+  const rows: { host: string; status: Status; fingerprint?: string; pinned?: string[] }[] = [];
+
+  async function decide(e: Entry, res: Settled<HostKey>): Promise<void> {
+    const t = e.target;
     if (!res.ok) {
-      failed++;
-      r.host(h.name, r.color.red(`unreachable: ${(res.error as Error).message}`));
-      rows.push({ host: h.name, status: 'unreachable' });
-      continue;
+      r.host(e.name, r.color.red(`unreachable: ${(res.error as Error).message}`));
+      rows.push({ host: e.name, status: 'unreachable' });
+      return;
     }
     const fp = fingerprint(res.value);
-    const check = checkKey(kh, h.address, h.port, res.value);
+    const check = checkKey(kh, t.address, t.port, res.value);
     if (check.status === 'match') {
-      r.host(h.name, `${res.value.type} ${fp} already pinned`);
-      rows.push({ host: h.name, status: 'pinned', fingerprint: fp });
-      continue;
+      r.host(e.name, `${res.value.type} ${fp} already pinned`);
+      rows.push({ host: e.name, status: 'pinned', fingerprint: fp });
+      return;
     }
+    const pinnedFps = check.status === 'mismatch' ? check.pinned.map(fingerprint) : [];
     if (check.status === 'mismatch' && !o.replace) {
-      failed++;
-      r.host(h.name, r.color.red(`CHANGED: offers ${fp}, pinned ${check.pinned.map(fingerprint).join(', ')}`));
-      rows.push({ host: h.name, status: 'mismatch', fingerprint: fp, pinned: check.pinned.map(fingerprint) });
-      continue;
+      r.host(e.name, r.color.red(`CHANGED: offers ${fp}, pinned ${pinnedFps.join(', ')}`));
+      rows.push({ host: e.name, status: 'mismatch', fingerprint: fp, pinned: pinnedFps });
+      return;
     }
-    const what = check.status === 'mismatch' ? `replace ${check.pinned.map(fingerprint).join(', ')} with ${fp}` : `pin ${res.value.type} ${fp}`;
-    if (o.yes || (await ask(`${h.name} (${h.address}:${h.port}): ${what}? [y/N] `))) {
-      kh.pin(h.address, h.port, res.value);
-      pinned++;
-      r.host(h.name, r.color.green(`${res.value.type} ${fp} pinned`));
-      rows.push({ host: h.name, status: 'newly-pinned', fingerprint: fp });
+    const what = check.status === 'mismatch' ? `replace ${pinnedFps.join(', ')} with ${fp}` : `pin ${res.value.type} ${fp}`;
+    if (o.yes || (await ask(`${e.name} (${t.address}:${t.port}): ${what}? [y/N] `))) {
+      kh.pin(t.address, t.port, res.value);
+      r.host(e.name, r.color.green(`${res.value.type} ${fp} pinned`));
+      rows.push({ host: e.name, status: 'newly-pinned', fingerprint: fp });
     } else {
-      failed++;
-      r.host(h.name, r.color.yellow(`${fp} not pinned`));
-      rows.push({ host: h.name, status: 'declined', fingerprint: fp });
+      r.host(e.name, r.color.yellow(`${fp} not pinned`));
+      rows.push({ host: e.name, status: 'declined', fingerprint: fp });
     }
   }
-  if (pinned) await kh.save();
-  r.result({ knownHosts: ws.knownHostsFile, hosts: rows }, () => r.info(`${ws.knownHostsFile}: ${pinned} pinned, ${failed} not`));
-  if (failed) throw new KsprayError(keys.some((k) => !k.ok) ? 'HostsUnreachable' : 'HostKeyMismatch', `${failed} host(s) not trusted`, {
-    hint: o.replace ? undefined : 'if a host was reinstalled, check its new key on the console and re-run with --replace',
-  });
+
+  async function round(entries: Entry[], via?: SshSession): Promise<void> {
+    const keys = await eachHost(entries, 20, (e) => fetchHostKey(e.target, 10_000, via));
+    // sequential, so prompts do not interleave
+    for (const [i, res] of keys.entries()) await decide(entries[i]!, res);
+    await kh.save();
+  }
+
+  const nodes: Entry[] = ws.cluster.hosts.filter((h) => !names.length || names.includes(h.name)).map((h) => ({ name: h.name, target: targetFor(ws.cluster, h, ws.configDir) }));
+  const b = ws.cluster.config.spec.ssh.bastion;
+  if (b) {
+    const user = b.user ?? ws.cluster.config.spec.ssh.user;
+    const keyFile = ws.cluster.config.spec.ssh.keyFile;
+    const target: SshTarget = { name: 'bastion', address: b.address, port: b.port, ...(user ? { user } : {}), ...(keyFile ? { keyFile: resolveFrom(ws.configDir, keyFile) } : {}) };
+    await round([{ name: 'bastion', target }]);
+    if (rows[0]?.status === 'pinned' || rows[0]?.status === 'newly-pinned') {
+      const jump = await SshSession.open(target, { knownHosts: kh });
+      try {
+        await round(nodes, jump);
+      } finally {
+        jump.close();
+      }
+    } else for (const n of nodes) rows.push({ host: n.name, status: 'unreachable' });
+  } else await round(nodes);
+
+  const bad = rows.filter((x) => x.status !== 'pinned' && x.status !== 'newly-pinned');
+  r.result({ knownHosts: ws.knownHostsFile, hosts: rows }, () => r.info(`${ws.knownHostsFile}: ${rows.length - bad.length} pinned, ${bad.length} not`));
+  if (bad.length)
+    throw new KsprayError(bad.some((x) => x.status === 'unreachable') ? 'HostsUnreachable' : 'HostKeyMismatch', `${bad.length} host(s) not trusted: ${bad.map((x) => `${x.host} (${x.status})`).join(', ')}`, {
+      ...(o.replace ? {} : { hint: 'if a host was reinstalled, check its new key on its console and re-run with --replace' }),
+    });
   return 0;
 }

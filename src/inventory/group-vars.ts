@@ -22,6 +22,28 @@ function apiServerVars(c: Cluster): Vars {
   return { loadbalancer_apiserver_localhost: true, loadbalancer_apiserver_type: lb.proxy, loadbalancer_apiserver_port: c.config.spec.apiServer.port };
 }
 
+/**
+ * With a jump host, kubespray's own ansible_ssh_common_args would disable host-key checking for it
+ * (StrictHostKeyChecking=no in kubespray-defaults); kspray's ProxyCommand verifies the jump host too.
+ * kspray sets KSPRAY_KNOWN_HOSTS and KSPRAY_SSH_KEY for its runs; standalone runs fall back to the inventory's state dir.
+ */
+function bastionVars(c: Cluster): Vars {
+  const b = c.config.spec.ssh.bastion;
+  if (!b) return {};
+  const user = b.user ?? c.config.spec.ssh.user;
+  const proxy = [
+    'ssh',
+    "-o UserKnownHostsFile={{ lookup('env', 'KSPRAY_KNOWN_HOSTS') | default(inventory_dir + '/../known_hosts', true) }}",
+    '-o StrictHostKeyChecking=yes',
+    '-o GlobalKnownHostsFile=/dev/null',
+    "{{ ('-i ' + lookup('env', 'KSPRAY_SSH_KEY')) if lookup('env', 'KSPRAY_SSH_KEY') else '' }}",
+    '-W %h:%p',
+    `-p ${b.port}`,
+    `${user ? `${user}@` : ''}${b.address}`,
+  ].join(' ');
+  return { ansible_ssh_common_args: `-o ProxyCommand="${proxy}"` };
+}
+
 function etcdVars(c: Cluster): { all: Vars; members: Vars } {
   const e = c.config.spec.etcd;
   return {
@@ -141,7 +163,7 @@ export function modelledVarFiles(c: Cluster): VarsFile[] {
   const files: VarsFile[] = [
     {
       path: 'group_vars/all/all.yml',
-      vars: { ...(c.config.spec.ssh.user ? { ansible_user: c.config.spec.ssh.user } : {}), ...apiServerVars(c), ...(upstream ? { upstream_dns_servers: upstream } : {}) },
+      vars: { ...(c.config.spec.ssh.user ? { ansible_user: c.config.spec.ssh.user } : {}), ...bastionVars(c), ...apiServerVars(c), ...(upstream ? { upstream_dns_servers: upstream } : {}) },
     },
     { path: 'group_vars/all/containerd.yml', vars: containerdVars(c) },
     { path: 'group_vars/all/etcd.yml', vars: etcdFileExists ? etcd.all : { ...etcd.all, ...etcd.members } },

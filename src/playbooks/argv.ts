@@ -78,6 +78,9 @@ export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): Ans
     ANSIBLE_FORCE_COLOR: '0',
     ANSIBLE_DEPRECATION_WARNINGS: 'False',
     KSPRAY_EVENTS_FILE: s.eventsFile,
+    // read by the rendered ProxyCommand when the cluster has a jump host
+    KSPRAY_KNOWN_HOSTS: s.knownHostsFile,
+    ...(s.privateKey ? { KSPRAY_SSH_KEY: s.privateKey } : {}),
     PYTHONUNBUFFERED: '1',
   };
   return { argv, env, cwd: s.kubesprayDir };

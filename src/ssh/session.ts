@@ -146,6 +146,11 @@ export class SshSession {
     return { stdout: ch, done };
   }
 
+  /** A TCP channel from this host to another (this session acting as the jump host). */
+  forward(address: string, port: number): Promise<ClientChannel> {
+    return new Promise<ClientChannel>((res, rej) => this.ssh.connection!.forwardOut('127.0.0.1', 0, address, port, (err, ch) => (err ? rej(err) : res(ch))));
+  }
+
   close(): void {
     this.ssh.dispose();
     this.jump?.dispose();

@@ -8,6 +8,8 @@ import { KSPRAY, useLab } from './helpers.js';
 
 const lab = useLab('lifecycle', 71);
 const IGN = ['--ignore-preflight', 'systemd'];
+// once the sudo-password spare has joined, cluster-wide runs need its password (one become password per run, as in Ansible)
+const pwEnv = () => ({ KSPRAY_BECOME_PASSWORD: lab.info.hosts.find((h) => h.sudoPassword)!.sudoPassword! });
 
 function record(host: string): { kube_version?: string; history?: { playbook: string }[] } | undefined {
   const t = readHostFile(lab.info, host, '/etc/kubernetes/kspray-standin.json');
@@ -122,7 +124,7 @@ describe('lifecycle in the lab', () => {
   });
 
   it('upgrade runs upgrade-cluster.yml control plane first, then workers, and records the version', async () => {
-    const r = await lab.run(['upgrade', '--to', 'v1.29.5', '--skip-backup', ...IGN]);
+    const r = await lab.run(['upgrade', '--to', 'v1.29.5', '--skip-backup', ...IGN], { env: pwEnv() });
     expect(r.code, r.all).toBe(0);
     expect(configText()).toContain('version: v1.29.5');
     for (const h of ['km01', 'km02', 'km03', 'kube01']) expect(record(h)?.kube_version, h).toBe('v1.29.5');
@@ -142,7 +144,7 @@ describe('lifecycle in the lab', () => {
   });
 
   it('remove-node passes node=NAME, undoes the host and drops it from the config', async () => {
-    const r = await lab.run(['remove-node', 'kube03', '--yes']);
+    const r = await lab.run(['remove-node', 'kube03', '--yes'], { env: pwEnv() });
     expect(r.code, r.all).toBe(0);
     expect(record('kube03')).toBeUndefined();
     expect(record('kube02')).toBeDefined();
@@ -154,7 +156,7 @@ describe('lifecycle in the lab', () => {
     const kube02 = findHost(lab.info, 'kube02');
     process.kill(kube02.pids.sshd, 'SIGSTOP');
     try {
-      const r = await lab.run(['deploy', ...IGN], { timeoutMs: 120_000 });
+      const r = await lab.run(['deploy', ...IGN], { timeoutMs: 120_000, env: pwEnv() });
       expect([4, 6]).toContain(r.code);
       expect(r.all).toMatch(/kube02/);
     } finally {
@@ -165,7 +167,7 @@ describe('lifecycle in the lab', () => {
   it('a changed host key stops every command with both fingerprints', async () => {
     const before = findHost(lab.info, 'kube01').hostKeyFingerprint;
     await rekeyHost(lab.info, 'kube01');
-    const r = await lab.run(['deploy', ...IGN]);
+    const r = await lab.run(['deploy', ...IGN], { env: pwEnv() });
     expect(r.code).toBe(8);
     expect(r.all).toMatch(/kube01/);
     expect(r.all).toContain(before);
