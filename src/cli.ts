@@ -1,11 +1,12 @@
 // Commands and flags only. Each action lazily imports its command module, so `kspray validate` never loads SSH or Kubernetes code.
 import { Command, Option } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandContext } from './context.js';
 import type { Reporter } from './io/reporter.js';
 
-const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
+// read, not require()d: creating a CommonJS loader costs startup time on every command
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 type Action = (ctx: CommandContext, ...args: any[]) => Promise<number | void>;
 

@@ -1,7 +1,7 @@
 // Entry point: run the CLI and turn whatever happened into one exit code. The only place that sets it.
 import { buildProgram } from './cli.js';
 import { ExitCode, exitCodeOf, isKsprayError } from './errors.js';
-import { createReporter, detectMode } from './io/reporter.js';
+import { createReporter, detectMode, wantsColor } from './io/reporter.js';
 
 /** The subcommand, skipping global options and the value of -c/--config. */
 function commandOf(argv: string[]): string | undefined {
@@ -24,7 +24,10 @@ function wantsJson(argv: string[]): boolean {
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
-  const reporter = createReporter({ mode: detectMode(wantsJson(argv) ? 'json' : undefined, process.env, Boolean(process.stdout.isTTY)), debug });
+  const mode = detectMode(wantsJson(argv) ? 'json' : undefined, process.env, Boolean(process.stdout.isTTY));
+  // chalk costs ~20 ms to load; plain and json runs (CI, pipes, NO_COLOR) never need it
+  const chalk = wantsColor(mode, process.env, Boolean(process.stderr.isTTY ?? process.stdout.isTTY)) ? (await import('chalk')).default : undefined;
+  const reporter = createReporter({ mode, debug, ...(chalk ? { chalk } : {}) });
   try {
     const result = { code: ExitCode.Ok as number };
     await buildProgram(reporter, result).parseAsync(argv);

@@ -1,7 +1,7 @@
 // The one owner of output. Commands and flows talk to a Reporter, never to the console.
 // tty: colours + spinner; plain: one line per message (CI, pipes); json: data/events on stdout, prose on stderr.
 import type { Writable } from 'node:stream';
-import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { redact } from './redact.js';
 
 export type OutputMode = 'tty' | 'plain' | 'json';
@@ -40,6 +40,18 @@ export interface ReporterOptions {
   stdout?: Writable & { isTTY?: boolean };
   stderr?: Writable & { isTTY?: boolean };
   env?: NodeJS.ProcessEnv;
+  /** chalk, loaded by the caller only when colours are wanted (see wantsColor); plain text otherwise */
+  chalk?: ChalkInstance;
+}
+
+/** chalk without colours: every style (and chain of styles) returns its text, so plain and json runs never load chalk. */
+const plainStyle: ChalkInstance = new Proxy((...text: unknown[]) => text.join(' '), {
+  get: (_target, prop) => (prop === 'level' ? 0 : plainStyle),
+}) as unknown as ChalkInstance;
+
+/** Colours only on a terminal, in tty mode, without NO_COLOR. */
+export function wantsColor(mode: OutputMode, env: NodeJS.ProcessEnv, isTTY: boolean): boolean {
+  return mode === 'tty' && !('NO_COLOR' in env) && isTTY;
 }
 
 export function detectMode(requested: string | undefined, env: NodeJS.ProcessEnv, isTTY: boolean): OutputMode {
@@ -53,8 +65,7 @@ export function createReporter(opts: ReporterOptions = {}): Reporter {
   const out = opts.stdout ?? process.stdout;
   const err = opts.stderr ?? process.stderr;
   const mode = opts.mode ?? detectMode(undefined, env, Boolean(out.isTTY));
-  const useColor = mode === 'tty' && !('NO_COLOR' in env) && Boolean(err.isTTY ?? out.isTTY);
-  const c: ChalkInstance = useColor ? chalk : new Chalk({ level: 0 });
+  const c: ChalkInstance = opts.chalk && wantsColor(mode, env, Boolean(err.isTTY ?? out.isTTY)) ? opts.chalk : plainStyle;
   const human = mode === 'json' ? err : out;
   let active: { stop(): void; resume(): void } | undefined;
   const write = (stream: Writable, line: string) => {

@@ -37,14 +37,15 @@ export const networkRules: Rule[] = [
           problems.error('network/overlap', b.path, `${b.range.text} overlaps ${a.what} ${a.range.text} (${a.path})`, 'choose ranges that do not intersect');
       }
 
-    // Node addresses inside cluster ranges break routing (and kubespray's access_ip checks).
+    // Node addresses inside cluster ranges break routing (and kubespray's access_ip checks). Each address is parsed once.
     for (const h of cluster.hosts)
-      for (const n of named)
-        for (const [key, ip] of [['ip', h.ip], ['accessIp', h.accessIp]] as const)
-          if (isIPv4(ip) && contains(n.range, ipValue(ip))) {
-            problems.error('network/node-in-range', hostPath(h.index, h.raw[key] ? key : 'address'), `node ${key === 'ip' ? 'ip' : 'access ip'} ${ip} lies inside ${n.what} ${n.range.text}`, `move ${n.what} (${n.path}) away from the node network`);
-            break;
-          }
+      for (const [key, ip] of [['ip', h.ip], ['accessIp', h.accessIp]] as const) {
+        if (key === 'accessIp' && ip === h.ip) continue;
+        const value = isIPv4(ip) ? ipValue(ip) : undefined;
+        const hit = value === undefined ? undefined : named.find((n) => contains(n.range, value));
+        if (hit)
+          problems.error('network/node-in-range', hostPath(h.index, h.raw[key] ? key : 'address'), `node ${key === 'ip' ? 'ip' : 'access ip'} ${ip} lies inside ${hit.what} ${hit.range.text}`, `move ${hit.what} (${hit.path}) away from the node network`);
+      }
 
     const dnsIp = spec.dns.nodelocaldns.ip;
     if (spec.dns.nodelocaldns.enabled) {
