@@ -6,6 +6,8 @@ import { trapInterrupts, type Interrupts } from '../runs/interrupt.js';
 import { acquireLock } from '../runs/lock.js';
 import { lastDuration, RunRecord } from '../runs/record.js';
 import type { Workspace } from '../workspace.js';
+import { writeFileAtomic } from '../fsutil/atomic.js';
+import { join } from 'node:path';
 
 export interface FlowContext {
   name: string;
@@ -47,6 +49,7 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
   let code: number = ExitCode.Failure;
   try {
     fc.record = await RunRecord.create(ws.configDir, name, ws.cluster.name, process.argv.slice(1));
+    await fc.record.snapshotConfig(ws.loaded.text);
     const est = await lastDuration(ws.configDir, name, ws.cluster.name);
     if (est !== undefined) fc.estimateMs = est;
     fc.interrupts = trapInterrupts(() => r.warn('interrupt: stopping cleanly (press Ctrl-C again to kill)'));
@@ -72,6 +75,8 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
     }
     status = 'succeeded';
     code = ExitCode.Ok;
+    // what the cluster now runs, for the next operator (and the next diff)
+    await writeFileAtomic(join(ws.stateDir, 'applied.yaml'), ws.loaded.text, 0o600);
     r.success(`==> ${name} finished in ${formatDuration(Date.now() - began)} (run ${fc.record.result.id})`);
     return code;
   } catch (e) {

@@ -52,6 +52,11 @@ export class RunRecord {
     await cp(inventoryDir, join(this.dir, 'inventory'), { recursive: true });
   }
 
+  /** The config as it was when the run started (it may change during add-node/remove-node/upgrade). */
+  async snapshotConfig(text: string): Promise<void> {
+    await writeFile(join(this.dir, 'config.yaml'), text, { mode: 0o600 });
+  }
+
   async save(): Promise<void> {
     await writeFileAtomic(join(this.dir, 'result.json'), JSON.stringify(this.result, null, 2) + '\n', 0o600);
   }

@@ -109,7 +109,12 @@ describe('lifecycle in the lab', () => {
     const again = await lab.run(['add-node', spare.name, ...IGN, '--become-password-file', pw]);
     expect(again.code, again.all).toBe(0);
     expect(configText()).not.toMatch(/pending: true/);
-    const logs = fs.readdirSync(runsDir()).map((d) => fs.readFileSync(path.join(runsDir(), d, 'ansible.log'), 'utf8')).join('\n');
+    const logs = fs
+      .readdirSync(runsDir())
+      .flatMap((d) => ['ansible.log', 'events.jsonl', 'command.txt', 'result.json'].map((f) => path.join(runsDir(), d, f)))
+      .filter((f) => fs.existsSync(f))
+      .map((f) => fs.readFileSync(f, 'utf8'))
+      .join('\n');
     expect(logs).not.toContain(spare.sudoPassword!);
   });
 
