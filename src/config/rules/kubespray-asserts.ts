@@ -67,6 +67,29 @@ export const kubesprayAssertRules: Rule[] = [
       problems.error('metallb/misspelt', 'spec.extraVars.matallb_auto_assign', 'kubespray fails on the misspelt variable matallb_auto_assign', 'use autoAssign on the pool');
   },
 
+  function extraVarsChoices({ cluster, problems }) {
+    const extra = cluster.config.spec.extraVars;
+    const r = cluster.release;
+    // kubespray's "unsupported options" asserts for variables kspray does not model
+    const choices: [string, readonly string[]][] = [
+      ['cert_management', ['script', 'none']],
+      ['resolvconf_mode', ['docker_dns', 'host_resolvconf', 'none']],
+      ['cloud_provider', r && r.tag >= 'v2.27' ? ['external'] : ['gce', 'aws', 'azure', 'openstack', 'vsphere', 'oci', 'external']],
+      ['external_cloud_provider', ['hcloud', 'huaweicloud', 'oci', 'openstack', 'vsphere', 'manual']],
+    ];
+    for (const [key, allowed] of choices)
+      if (key in extra && !allowed.includes(extra[key] as string))
+        problems.error('kubespray/choice', `spec.extraVars.${key}`, `${key} ${JSON.stringify(extra[key])} is not supported${r ? ` by kubespray ${r.tag}` : ''} ("The selected choice is not supported")`, `use ${allowed.join(', ')}`);
+    if ('etcd_kubeadm_enabled' in extra) {
+      // v2.28 asserts it is undefined; the other releases only warn (v2.29 dropped the assert)
+      const refused = r !== undefined && r.tag >= 'v2.28' && r.tag < 'v2.29';
+      const msg = `etcd_kubeadm_enabled is deprecated${refused ? ` and kubespray ${r.tag} refuses it` : ''}`;
+      const fix = 'remove it and set spec.etcd.deploymentType: kubeadm instead';
+      if (refused) problems.error('kubespray/etcd-kubeadm-enabled', 'spec.extraVars.etcd_kubeadm_enabled', msg, fix);
+      else problems.warn('kubespray/etcd-kubeadm-enabled', 'spec.extraVars.etcd_kubeadm_enabled', msg, fix);
+    }
+  },
+
   function extraVarsTypes({ cluster, problems }) {
     const extra = cluster.config.spec.extraVars;
     const r = cluster.release;
