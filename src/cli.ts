@@ -188,5 +188,70 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
       .option('--no-wait', 'do not wait for the nodes to be Ready, nor report health');
   // --- end health & kubeconfig -----------------------------------------------------------------
 
+  // --- etcd backup & restore (issue #5) -------------------------------------------------------------
+  const etcd = async () => import('./commands/etcd-backup.js');
+  const become = (c: Command) =>
+    c
+      .option('--ask-become-pass', 'prompt for the sudo password of the nodes')
+      .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)');
+  const backup = become(
+    program
+      .command('etcd-backup')
+      .description('snapshot etcd on a healthy member, stream it here verified (sha256), store it 0600, apply retention')
+      .option('--out <dir>', 'backup root (default: spec.etcd.backup.dir); files go to DIR/<cluster>/')
+      .option('--keep <n>', 'keep this many backups (default: spec.etcd.backup.keep)')
+      .option('--member <name>', 'snapshot this member (host name or etcd member name)')
+      .option('--allow-degraded', 'with quorum lost, snapshot a live member anyway (marked degraded)')
+      .addOption(output()),
+  )
+    .addHelpText('after', '\nExamples:\n  kspray etcd-backup\n  kspray etcd-backup --out /srv/backups --keep 14\n  kspray etcd-backup list\n  kspray etcd-backup verify backups/prod/20261124T030000Z-km01.db\n  kspray etcd-backup schedule --daily')
+    .action(wrap(async () => (await etcd()).etcdBackup));
+  backup
+    .command('list')
+    .description('stored backups of this cluster: size, age, verified or not')
+    .option('--out <dir>', 'backup root (default: spec.etcd.backup.dir)')
+    .addOption(output())
+    .action(wrap(async () => (await etcd()).etcdBackupList));
+  backup
+    .command('verify <file>')
+    .description('check a stored backup: sha256 against its metadata and snapshot structure (local etcdutl/etcdctl)')
+    .option('--identity <file>', 'age identity, to verify the plaintext of an encrypted backup')
+    .addOption(output())
+    .action(wrap(async () => (await etcd()).etcdBackupVerify));
+  become(
+    backup
+      .command('schedule')
+      .description('install a systemd timer on this machine that runs the backup (with retention; output to the journal)')
+      .option('--daily', 'once a day')
+      .option('--every <duration>', 'every systemd time span, e.g. 6h, 30min')
+      .option('--system', 'a system unit (/etc/systemd/system) instead of a user unit')
+      .option('--unit-dir <dir>', 'write the units here instead (systemctl is then left to you)')
+      .option('--print', 'print the units, install nothing')
+      .option('--keep <n>', 'passed to etcd-backup --keep')
+      .option('--out <dir>', 'passed to etcd-backup --out')
+      .addOption(output()),
+  )
+    .addHelpText('after', '\nExamples:\n  kspray etcd-backup schedule --daily --print\n  kspray etcd-backup schedule --every 6h --keep 28')
+    .action(wrap(async () => (await etcd()).etcdBackupSchedule));
+  backup
+    .command('unschedule')
+    .description('remove the timer and service written by schedule')
+    .option('--system', 'the system units')
+    .option('--unit-dir <dir>', 'where schedule --unit-dir wrote them')
+    .addOption(output())
+    .action(wrap(async () => (await etcd()).etcdBackupUnschedule));
+  become(
+    program
+      .command('etcd-restore <file>')
+      .description('restore etcd from a backup with recover-control-plane.yml (kubespray), then check etcd health')
+      .option('--identity <file>', 'age identity for an encrypted backup')
+      .option('--dry-run', 'verify the file and print the plan; touch nothing')
+      .option('-y, --yes', 'do not ask for the cluster name')
+      .addOption(output()),
+  )
+    .addHelpText('after', '\nExamples:\n  kspray etcd-restore backups/prod/20261124T030000Z-km01.db\n  kspray etcd-restore backup.db.age --identity ~/.config/kspray/age.key --yes')
+    .action(wrap(async () => (await import('./commands/etcd-restore.js')).etcdRestore));
+  // --- end etcd backup & restore ------------------------------------------------------------------
+
   return program;
 }

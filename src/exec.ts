@@ -1,4 +1,5 @@
 // The ONLY module that starts processes. argv arrays only (no shell), explicit env, stdin ignored unless given.
+import type { Readable, Writable } from 'node:stream';
 import { execa, type Options, type ResultPromise } from 'execa';
 import { redact } from './io/redact.js';
 
@@ -8,6 +9,8 @@ export interface RunOptions {
   /** replace the inherited environment instead of extending it */
   extendEnv?: boolean;
   input?: string;
+  /** 'pipe': the caller writes stdin through child.stdin (streams; see startStream) */
+  stdin?: 'pipe';
   timeoutMs?: number;
   signal?: AbortSignal;
   /** called with each line of stdout / stderr as it arrives */
@@ -74,7 +77,7 @@ export function start(argv: string[], opts: RunOptions = {}): { child: ResultPro
     cwd: opts.cwd,
     env: opts.env,
     extendEnv: opts.extendEnv ?? true,
-    stdin: opts.input !== undefined ? 'pipe' : 'ignore',
+    stdin: opts.input !== undefined || opts.stdin === 'pipe' ? 'pipe' : 'ignore',
     ...(opts.input !== undefined ? { input: opts.input } : {}),
     stdout: 'pipe',
     stderr: 'pipe',
@@ -110,6 +113,21 @@ export function start(argv: string[], opts: RunOptions = {}): { child: ResultPro
     },
   );
   return { child, done };
+}
+
+/**
+ * Start a process for a large byte stream at constant memory: stdout is the raw stream (never buffered),
+ * stdin is writable when asked for (`stdin: 'pipe'`), stderr is kept (last 64 KiB) for error messages.
+ */
+export function startStream(argv: string[], opts: Omit<RunOptions, 'collect' | 'onStdout'> = {}): { stdout: Readable; stdin: Writable | undefined; kill(): void; done: Promise<RunResult> } {
+  let stderr = '';
+  const { child, done } = start(argv, { ...opts, collect: false, onStderr: (l) => (stderr = (stderr + l + '\n').slice(-65536)) });
+  return {
+    stdout: child.stdout as Readable,
+    stdin: (child.stdin ?? undefined) as Writable | undefined,
+    kill: () => child.kill('SIGTERM'),
+    done: done.then((r) => ({ ...r, stderr })),
+  };
 }
 
 /** Run to completion and return the result; throws SubprocessError when it cannot start. */

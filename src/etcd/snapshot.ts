@@ -1,0 +1,108 @@
+// The remote side of a backup: probe members, `etcdctl snapshot save` into a private temp dir on one member,
+// check it there (`snapshot status`, sha256), and always remove it. Parsing is pure; the rest runs over SSH.
+import { KsprayError } from '../errors.js';
+import type { SshSession } from '../ssh/session.js';
+import { ETCD_ENV, PROBE_SCRIPT, parseProbe, type MemberProbe } from './status.js';
+
+/** Remote temp dirs live here: root-owned and not world-writable (no /tmp races), and kubespray's own cleanup ignores them. */
+export const REMOTE_PARENT = '/var/backups';
+export const REMOTE_PREFIX = 'kspray-snapshot.';
+const REMOTE_DIR_RE = /^\/var\/backups\/kspray-snapshot\.[A-Za-z0-9]{6,}$/;
+
+export interface SnapshotStatus {
+  hash: number;
+  revision: number;
+  totalKey: number;
+  totalSize: number;
+}
+
+export interface RemoteSnapshot {
+  dir: string;
+  file: string;
+  size: number;
+  sha256: string;
+  status: SnapshotStatus;
+}
+
+/** etcdutl where it exists (etcd ≥ 3.5; etcdctl's `snapshot status` is gone in 3.6), else etcdctl. */
+export const STATUS_CMD = 'U=$(dirname "$E")/etcdutl; if [ -x "$U" ]; then "$U" snapshot status "$F" -w json; else "$E" snapshot status "$F" -w json; fi';
+
+/**
+ * Run as root on the member. The temp dir is made by mktemp (0700) and removes itself if any step fails;
+ * after success the caller streams the file and removes the dir (removeRemote).
+ */
+export const SNAPSHOT_SCRIPT = [
+  'set -eu',
+  ...ETCD_ENV,
+  'umask 077',
+  `mkdir -p ${REMOTE_PARENT}`,
+  // leftovers of runs that were killed outright (a day old: never a backup in progress)
+  `find ${REMOTE_PARENT} -maxdepth 1 -name '${REMOTE_PREFIX}*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true`,
+  `D=$(mktemp -d ${REMOTE_PARENT}/${REMOTE_PREFIX}XXXXXX)`,
+  `trap 'rc=$?; [ $rc -eq 0 ] || rm -rf "$D"; exit $rc' EXIT`,
+  'echo "@@dir $D"',
+  'F="$D/snapshot.db"',
+  '"$E" snapshot save "$F" --command-timeout=600s >&2',
+  'chmod 0600 "$F"',
+  'echo "@@status"',
+  STATUS_CMD,
+  'echo; echo "@@size $(stat -c %s "$F")"',
+  'echo "@@sha256 $(sha256sum "$F" | cut -d" " -f1)"',
+].join('\n');
+
+export function parseSnapshotStatus(text: string): SnapshotStatus | undefined {
+  const start = text.indexOf('{');
+  if (start < 0) return undefined;
+  try {
+    const j = JSON.parse(text.slice(start, text.indexOf('}', start) + 1)) as Partial<SnapshotStatus>;
+    if (typeof j.revision !== 'number' || typeof j.totalKey !== 'number') return undefined;
+    return { hash: Number(j.hash ?? 0), revision: j.revision, totalKey: j.totalKey, totalSize: Number(j.totalSize ?? 0) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseSnapshotOutput(stdout: string): Partial<RemoteSnapshot> {
+  const dir = /@@dir (\S+)/.exec(stdout)?.[1];
+  const size = /@@size (\d+)/.exec(stdout)?.[1];
+  const sha = /@@sha256 ([0-9a-f]{64})/.exec(stdout)?.[1];
+  const statusText = /@@status\n([\s\S]*?)\n@@size/.exec(stdout)?.[1];
+  const status = statusText ? parseSnapshotStatus(statusText) : undefined;
+  return {
+    ...(dir && REMOTE_DIR_RE.test(dir) ? { dir, file: `${dir}/snapshot.db` } : {}),
+    ...(size ? { size: Number(size) } : {}),
+    ...(sha ? { sha256: sha } : {}),
+    ...(status ? { status } : {}),
+  };
+}
+
+export async function probeMember(s: SshSession): Promise<MemberProbe> {
+  const r = await s.exec(['sh', '-c', PROBE_SCRIPT], { sudo: true });
+  return parseProbe(s.target.name, r.stdout, r.stderr);
+}
+
+const tail = (s: string) => s.trim().split('\n').slice(-3).join(' | ');
+
+export async function takeSnapshot(s: SshSession): Promise<RemoteSnapshot> {
+  const r = await s.exec(['sh', '-c', SNAPSHOT_SCRIPT], { sudo: true });
+  const p = parseSnapshotOutput(r.stdout);
+  if (r.code !== 0 || !p.dir || !p.sha256 || p.size === undefined) {
+    // the script removed its temp dir itself; remove it again in case it was killed half-way
+    if (p.dir) await removeRemote(s, p.dir).catch(() => undefined);
+    throw new KsprayError('BackupFailed', `${s.target.name}: etcdctl snapshot save failed: ${tail(r.stderr) || `exit ${r.code}`}`, {
+      hint: 'check etcd on that member (`journalctl -u etcd`) and free space in /var/backups',
+    });
+  }
+  if (!p.status) {
+    await removeRemote(s, p.dir);
+    throw new KsprayError('BackupFailed', `${s.target.name}: the snapshot does not pass \`snapshot status\`: ${tail(r.stdout.split('@@status')[1] ?? '') || tail(r.stderr)}`);
+  }
+  return p as RemoteSnapshot;
+}
+
+/** Remove a temp dir this module created — and nothing else. */
+export async function removeRemote(s: SshSession, dir: string): Promise<void> {
+  if (!REMOTE_DIR_RE.test(dir)) throw new KsprayError('Internal', `refusing to remove ${dir}: not a kspray snapshot dir`);
+  const r = await s.exec(['rm', '-rf', '--', dir], { sudo: true });
+  if (r.code !== 0) throw new KsprayError('BackupFailed', `${s.target.name}: could not remove ${dir}: ${tail(r.stderr)}`);
+}
