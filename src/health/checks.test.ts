@@ -24,7 +24,7 @@ const expected: ExpectedNode[] = [
   { name: 'kube01', controlPlane: false, worker: true, labels: { zone: 'a' }, taints: ['gpu=true:NoSchedule'] },
 ];
 const byName = (...ns: NodeSummary[]) => new Map(ns.map((n) => [n.name, n]));
-const find = (cs: { id: string }[], id: string) => cs.find((c) => c.id === id)!;
+const find = <T extends { id: string }>(cs: T[], id: string) => cs.find((c) => c.id === id)!;
 
 describe('skew policy', () => {
   it('allows kubelets up to 3 minors older than a 1.28+ API server, 2 before', () => {
