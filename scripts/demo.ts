@@ -25,14 +25,22 @@ async function main(): Promise<void> {
   const info = await labUp({ dir, subnet: '10.79.0', prefix: 'ksdemo', fresh: true });
   fs.rmSync(path.join(dir, '.kspray'), { recursive: true, force: true });
   const cfg = path.basename(info.configFile);
-  // start one minor behind so the upgrade step has somewhere to go
-  fs.writeFileSync(info.configFile, fs.readFileSync(info.configFile, 'utf8').replace('version: v1.29.5', 'version: v1.28.10'));
+  // The lab's API server is a real kube-apiserver v1.37 built from source; it can emulate Kubernetes 1.34–1.37,
+  // so the demo runs kubespray v2.30.0's Kubernetes 1.34 (the stand-in plays that release) and upgrades 1.34.0 → 1.34.3.
+  const text = fs.readFileSync(info.configFile, 'utf8');
+  fs.writeFileSync(
+    info.configFile,
+    text
+      .replace('version: v2.25.0', 'version: v2.30.0')
+      .replace('version: v1.29.5', 'version: v1.34.0')
+      .replace(/^  extraVars:(?: \{\})?\n/m, '  extraVars:\n    standin_release: v2.30.0\n'),
+  );
   const c = ['-c', cfg];
   const ign = ['--ignore-preflight', 'systemd']; // lab hosts share this machine's init, which is not systemd
 
   say('1. Validate the config: every problem at once, before any host is touched');
   await kspray([...c, 'validate']);
-  say('2. Render the kubespray inventory for v2.25.0');
+  say('2. Render the kubespray inventory for v2.30.0 (versions without a leading "v", no group_vars/etcd.yml)');
   await kspray([...c, 'render']);
   say('3. Host keys: the lab pinned them first-hand; kspray verifies them on every connection');
   await kspray([...c, 'hosts', 'trust']);
@@ -47,9 +55,10 @@ async function main(): Promise<void> {
   const spare = info.hosts.find((h) => h.spare && !h.sudoPassword)!;
   say(`6. Add a worker: facts.yml on the whole cluster, then scale.yml --limit ${spare.name}`);
   await kspray([...c, 'add-node', spare.name, '--address', spare.address, ...ign]);
-  say('7. Upgrade one minor version, control plane first (etcd backup taken first when available)');
-  await kspray([...c, 'upgrade', '--to', 'v1.29.5', '--dry-run', ...ign]);
-  await kspray([...c, 'upgrade', '--to', 'v1.29.5', ...ign, ...((await has('etcd-backup')) ? [] : ['--skip-backup'])]);
+  say('7. Upgrade 1.34.0 → 1.34.3: etcd backup first, control plane one at a time, then workers');
+  await kspray([...c, 'upgrade', '--to', 'v1.36.0', '--dry-run', ...ign], { allowFail: true });
+  await kspray([...c, 'upgrade', '--to', 'v1.34.3', '--dry-run', ...ign]);
+  await kspray([...c, 'upgrade', '--to', 'v1.34.3', ...ign, ...((await has('etcd-backup')) ? [] : ['--skip-backup'])]);
   say('8. Remove a worker with remove-node.yml -e node=NAME');
   await kspray([...c, 'remove-node', 'kube03', '--yes']);
   say('9. What kspray did');
