@@ -208,6 +208,17 @@ const out = [
   `Growth 1,000 → 5,000 hosts (in-process validate + render, CPU time): ${growth.toFixed(2)}× for 5× the hosts (linear = 5×). ` +
     `5,000 hosts in-process: ${ms(k5!.validate + k5!.render)} ms wall, ${ms(k5!.cpu)} ms CPU (target < 1,000 ms).`,
   '',
+  'Where the time goes (profiled with `node --cpu-prof`; stable across runs, unlike the wall clock here):',
+  '',
+  "- Startup is module loading, not validation: zod's ESM build alone is ~225 module resolutions (its 40 locales included), " +
+    'yaml and ip-address add ~35 and ~15 ms, commander ~20 ms. Command modules are already imported lazily and chalk is loaded ' +
+    'only for coloured terminal output; validating the homelab file itself takes ~35 ms cold and ~6 ms warm.',
+  '- The bundled row shows what a single-file build would buy (esbuild, zod locales other than `en` stubbed); Node 22+ ' +
+    '`module.enableCompileCache()` would cut the remaining parse/compile time further. Node 20 has neither by default.',
+  '- Large configs: YAML parsing (the `yaml` CST parser, ~100 µs per host line) is ~80 % of validate and YAML stringify most ' +
+    'of render; zod and all rules together take ~100 ms at 5,000 hosts. No rule is quadratic (node-in-range and the ' +
+    'duplicate checks are one pass over the hosts).',
+  '',
 ].join('\n');
 
 process.stdout.write(out + '\n');
