@@ -3,7 +3,6 @@ import { addHost, setHostField } from '../config/edit.js';
 import type { roleValues } from '../config/schema.js';
 import { KsprayError } from '../errors.js';
 import { KnownHosts } from '../ssh/known-hosts.js';
-import { SshSession } from '../ssh/session.js';
 import { eachHost, targetFor } from '../ssh/targets.js';
 import { checkConfigText, updateConfig } from './config-update.js';
 import type { FlowContext, Phase } from './flow.js';
@@ -45,6 +44,7 @@ async function restartNginxProxies(fc: FlowContext): Promise<void> {
   const { ws } = fc;
   const kh = await KnownHosts.load(ws.knownHostsFile);
   const nodes = ws.cluster.hosts.filter((h) => !h.controlPlane);
+  const { SshSession } = await import('../ssh/session.js');
   const res = await eachHost(nodes, 20, async (h) => {
     const s = await SshSession.open(targetFor(ws.cluster, h, ws.configDir), { knownHosts: kh, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) });
     try {

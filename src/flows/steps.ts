@@ -10,7 +10,6 @@ import { run } from '../exec.js';
 import { join } from 'node:path';
 import { resolveFrom } from '../paths.js';
 import type { FlowContext, Phase } from './flow.js';
-import { runPreflight } from './preflight.js';
 
 export function renderPhase(): Phase {
   return {
@@ -31,7 +30,8 @@ export function preflightPhase(opts: { ignore?: string[]; hosts?: (fc: FlowConte
   return {
     title: 'Preflight',
     plan: (fc) => [`connect to ${(opts.hosts?.(fc) ?? fc.ws.cluster.hosts.map((h) => h.name)).join(', ')} over SSH (pinned host keys) and check sudo, python3, ip, clock, memory, systemd, cgroups`],
-    run: (fc) => runPreflight(fc, opts.ignore ?? [], opts.hosts?.(fc)),
+    // loaded on use: preflight brings in the SSH client (ssh2), which `--skip-preflight` runs never need
+    run: async (fc) => (await import('./preflight.js')).runPreflight(fc, opts.ignore ?? [], opts.hosts?.(fc)),
   };
 }
 

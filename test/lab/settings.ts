@@ -51,13 +51,17 @@ export function labSettings(overrides: Partial<LabSettings> = {}): LabSettings {
   const shadowed = ['/tmp', '/etc', '/var/lib', '/var/backups', '/usr/local/bin', '/home'];
   if (shadowed.some((p) => s.dir === p || s.dir.startsWith(p + '/')))
     throw new Error(`lab dir ${s.dir} must not be under ${shadowed.join(', ')}: lab hosts see their own copies of those`);
-  if (s.hosts < 1 || s.hosts > 20 || s.spares < 0 || s.spares > 9) throw new Error('lab: 1-20 hosts, 0-9 spares');
+  if (s.hosts < 1 || s.hosts > 100 || s.spares < 0 || s.spares > 9) throw new Error('lab: 1-100 hosts, 0-9 spares');
   return s;
 }
 
-/** Three control-plane/etcd hosts (fewer if hosts < 4), workers, then spares; the last spare needs a sudo password. */
+/**
+ * Three control-plane/etcd hosts (fewer if hosts < 4) at .11+, workers at .21+, then spares; the last spare needs a
+ * sudo password. Spares sit at .51+ while the workers end below it (the default 6 + 2 layout), right after them otherwise.
+ */
 export function planHosts(s: LabSettings): PlannedHost[] {
   const cp = s.hosts >= 4 ? 3 : 1;
+  const spareBase = Math.max(50, 20 + s.hosts - cp);
   const pad = (n: number) => String(n).padStart(2, '0');
   const out: PlannedHost[] = [];
   for (let i = 1; i <= cp; i++)
@@ -65,6 +69,6 @@ export function planHosts(s: LabSettings): PlannedHost[] {
   for (let i = 1; i <= s.hosts - cp; i++)
     out.push({ name: `kube${pad(i)}`, address: `${s.subnet}.${20 + i}`, roles: ['worker'], spare: false, sudoPassword: false });
   for (let i = 1; i <= s.spares; i++)
-    out.push({ name: `spare${pad(i)}`, address: `${s.subnet}.${50 + i}`, roles: ['worker'], spare: true, sudoPassword: i === s.spares });
+    out.push({ name: `spare${pad(i)}`, address: `${s.subnet}.${spareBase + i}`, roles: ['worker'], spare: true, sudoPassword: i === s.spares });
   return out;
 }
