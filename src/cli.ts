@@ -190,6 +190,13 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
 
   // --- etcd backup & restore (issue #5) -------------------------------------------------------------
   const etcd = async () => import('./commands/etcd-backup.js');
+  // `etcd-backup` and its subcommands share --out/--keep/become flags; commander gives them to the parent, so merge them back
+  const withParent =
+    (fn: Action): Action =>
+    (ctx, ...args) => {
+      const o = args.at(-1) as Record<string, unknown>;
+      return fn(ctx, ...args.slice(0, -1), { ...program.commands.find((c) => c.name() === 'etcd-backup')!.opts(), ...o });
+    };
   const become = (c: Command) =>
     c
       .option('--ask-become-pass', 'prompt for the sudo password of the nodes')
@@ -211,13 +218,13 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .description('stored backups of this cluster: size, age, verified or not')
     .option('--out <dir>', 'backup root (default: spec.etcd.backup.dir)')
     .addOption(output())
-    .action(wrap(async () => (await etcd()).etcdBackupList));
+    .action(wrap(async () => withParent((await etcd()).etcdBackupList)));
   backup
     .command('verify <file>')
     .description('check a stored backup: sha256 against its metadata and snapshot structure (local etcdutl/etcdctl)')
     .option('--identity <file>', 'age identity, to verify the plaintext of an encrypted backup')
     .addOption(output())
-    .action(wrap(async () => (await etcd()).etcdBackupVerify));
+    .action(wrap(async () => withParent((await etcd()).etcdBackupVerify)));
   become(
     backup
       .command('schedule')
@@ -232,14 +239,14 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
       .addOption(output()),
   )
     .addHelpText('after', '\nExamples:\n  kspray etcd-backup schedule --daily --print\n  kspray etcd-backup schedule --every 6h --keep 28')
-    .action(wrap(async () => (await etcd()).etcdBackupSchedule));
+    .action(wrap(async () => withParent((await etcd()).etcdBackupSchedule)));
   backup
     .command('unschedule')
     .description('remove the timer and service written by schedule')
     .option('--system', 'the system units')
     .option('--unit-dir <dir>', 'where schedule --unit-dir wrote them')
     .addOption(output())
-    .action(wrap(async () => (await etcd()).etcdBackupUnschedule));
+    .action(wrap(async () => withParent((await etcd()).etcdBackupUnschedule)));
   become(
     program
       .command('etcd-restore <file>')

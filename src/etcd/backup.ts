@@ -11,7 +11,7 @@ import { KnownHosts } from '../ssh/known-hosts.js';
 import { SshSession } from '../ssh/session.js';
 import { eachHost, targetFor } from '../ssh/targets.js';
 import { encryptTo } from './age.js';
-import { probeMember, removeRemote, takeSnapshot, type RemoteSnapshot } from './snapshot.js';
+import { checkSnapshot, probeMember, removeRemote, takeSnapshot } from './snapshot.js';
 import { clusterState, describeState, mib, pickMember, type ClusterState, type MemberProbe } from './status.js';
 import * as store from './store.js';
 import { openSource, receive, transferMethod } from './transfer.js';
@@ -74,15 +74,28 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
     if (probe.dbSize) await checkSpace(dir, probe.dbSize);
 
     r.host(pick.host, 'etcdctl snapshot save (private temp dir on the member)');
-    const snap = await takeSnapshot(session);
+    const saved = await takeSnapshot(session);
     try {
-      r.host(pick.host, `snapshot ok: revision ${snap.status.revision}, ${snap.status.totalKey} keys, ${mib(snap.size)}, sha256 ${snap.sha256.slice(0, 16)}…`);
       const name = store.backupName(new Date(), pick.host, Boolean(spec.backup.ageRecipients?.length));
       const final = join(dir, name);
       const t0 = Date.now();
       const method = transferMethod(ws.ctx.env);
-      const stored = await download(fc, session, snap, dir, name);
+      r.host(pick.host, `${mib(saved.size)} saved; checking it there (snapshot status, sha256) while streaming it here`);
+      // the member-side check reads the file from its page cache; running it alongside the transfer saves a pass
+      const [checked, got] = await Promise.allSettled([checkSnapshot(session, saved.file), download(fc, session, saved, dir, name)]);
+      if (got.status === 'fulfilled' && checked.status === 'rejected') await rm(got.value.partial, { force: true });
+      if (checked.status === 'rejected') throw checked.reason;
+      if (got.status === 'rejected') throw got.reason;
+      const snap = { ...saved, ...checked.value };
+      const stored = got.value;
+      if (stored.sha256 !== snap.sha256 || stored.bytes !== snap.size) {
+        await rm(stored.partial, { force: true });
+        throw new KsprayError('BackupFailed', `the local copy does not match the snapshot on ${pick.host} (${stored.bytes} of ${snap.size} bytes, sha256 ${stored.sha256.slice(0, 16)}… ≠ ${snap.sha256.slice(0, 16)}…): discarded`, {
+          hint: 'the transfer was damaged or cut short; run the backup again',
+        });
+      }
       const seconds = (Date.now() - t0) / 1000;
+      r.host(pick.host, `snapshot ok: revision ${snap.status.revision}, ${snap.status.totalKey} keys, sha256 ${snap.sha256.slice(0, 16)}…`);
       r.info(`transferred ${mib(snap.size)} in ${seconds.toFixed(1)}s (${method}), sha256 matches the member's`);
       const member = state.members.find((m) => m.host === pick.host);
       const meta: store.BackupMeta = {
@@ -102,14 +115,17 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
         time: new Date(t0).toISOString(),
         verifiedAt: new Date().toISOString(),
       };
-      await store.commit(stored.partial, final, meta);
+      await store.commit(stored.partial, final, meta).catch(async (e: unknown) => {
+        await rm(stored.partial, { force: true });
+        throw e;
+      });
       const policy = { keep: o.keep ?? spec.backup.keep, ...(spec.backup.maxAgeDays !== undefined ? { maxAgeDays: spec.backup.maxAgeDays } : {}) };
       const doomed = store.planRetention(await store.listBackups(dir), policy, new Date(), final);
       for (const f of doomed) await store.removeBackup(f);
       if (doomed.length) r.info(`retention (keep ${policy.keep}${policy.maxAgeDays ? `, max ${policy.maxAgeDays} days` : ''}): removed ${doomed.length} older backup(s)`);
       return { file: final, meta, state, deleted: doomed, transfer: { method, seconds } };
     } finally {
-      await cleanupRemote(fc, sessions, pick.host, snap.dir, sessOpts);
+      await cleanupRemote(fc, sessions, pick.host, saved.dir, sessOpts);
     }
   } finally {
     for (const s of sessions.values()) s.close();
@@ -124,8 +140,8 @@ async function checkSpace(dir: string, need: number): Promise<void> {
     });
 }
 
-/** Stream into a private partial file; resolves only if the local digest and size match the member's. */
-async function download(fc: FlowContext, s: SshSession, snap: RemoteSnapshot, dir: string, name: string) {
+/** Stream into a private partial file (removed on failure); the caller compares the digest with the member's. */
+async function download(fc: FlowContext, s: SshSession, snap: { file: string; size: number }, dir: string, name: string) {
   const { ws } = fc;
   const partial = store.partialPath(dir, name);
   const recipients = ws.cluster.config.spec.etcd.backup.ageRecipients;
@@ -151,10 +167,6 @@ async function download(fc: FlowContext, s: SshSession, snap: RemoteSnapshot, di
     const encrypted = enc ? await enc.done.catch((e: unknown) => {
       throw isKsprayError(e) ? e : store.ioError(e, `cannot write ${partial}`);
     }) : undefined;
-    if (got.sha256 !== snap.sha256 || got.bytes !== snap.size)
-      throw new KsprayError('BackupFailed', `the local copy does not match the snapshot on ${s.target.name} (${got.bytes} of ${snap.size} bytes, sha256 ${got.sha256.slice(0, 16)}… ≠ ${snap.sha256.slice(0, 16)}…): discarded`, {
-        hint: 'the transfer was damaged or cut short; run the backup again',
-      });
     // on disk before it takes its final name
     const fh = await open(partial, 'r+');
     try {
@@ -165,7 +177,7 @@ async function download(fc: FlowContext, s: SshSession, snap: RemoteSnapshot, di
       await fh.close();
     }
     ok = true;
-    return { partial, ...(encrypted ? { encrypted } : {}) };
+    return { partial, sha256: got.sha256, bytes: got.bytes, ...(encrypted ? { encrypted } : {}) };
   } finally {
     if (!ok) await rm(partial, { force: true });
   }

@@ -44,10 +44,22 @@ export const SNAPSHOT_SCRIPT = [
   'F="$D/snapshot.db"',
   '"$E" snapshot save "$F" --command-timeout=600s >&2',
   'chmod 0600 "$F"',
+  'echo "@@size $(stat -c %s "$F")"',
+].join('\n');
+
+/**
+ * Checks the snapshot on the member (`sh -c CHECK_SCRIPT sh FILE`): its structure and its sha256 — with openssl
+ * where it exists (uses the CPU's SHA instructions: ~7× faster than coreutils sha256sum on the lab machine).
+ */
+export const CHECK_SCRIPT = [
+  'set -eu',
+  ...ETCD_ENV,
+  'F=$1',
   'echo "@@status"',
   STATUS_CMD,
-  'echo; echo "@@size $(stat -c %s "$F")"',
-  'echo "@@sha256 $(sha256sum "$F" | cut -d" " -f1)"',
+  'echo',
+  'if command -v openssl >/dev/null 2>&1; then S=$(openssl dgst -sha256 -r "$F"); else S=$(sha256sum "$F"); fi',
+  'echo "@@sha256 ${S%% *}"',
 ].join('\n');
 
 export function parseSnapshotStatus(text: string): SnapshotStatus | undefined {
@@ -66,7 +78,7 @@ export function parseSnapshotOutput(stdout: string): Partial<RemoteSnapshot> {
   const dir = /@@dir (\S+)/.exec(stdout)?.[1];
   const size = /@@size (\d+)/.exec(stdout)?.[1];
   const sha = /@@sha256 ([0-9a-f]{64})/.exec(stdout)?.[1];
-  const statusText = /@@status\n([\s\S]*?)\n@@size/.exec(stdout)?.[1];
+  const statusText = /@@status\n([\s\S]*?)\n@@sha256/.exec(stdout)?.[1];
   const status = statusText ? parseSnapshotStatus(statusText) : undefined;
   return {
     ...(dir && REMOTE_DIR_RE.test(dir) ? { dir, file: `${dir}/snapshot.db` } : {}),
@@ -83,21 +95,27 @@ export async function probeMember(s: SshSession): Promise<MemberProbe> {
 
 const tail = (s: string) => s.trim().split('\n').slice(-3).join(' | ');
 
-export async function takeSnapshot(s: SshSession): Promise<RemoteSnapshot> {
+/** `snapshot save` into a private temp dir on the member; the file is checked by checkSnapshot. */
+export async function takeSnapshot(s: SshSession): Promise<{ dir: string; file: string; size: number }> {
   const r = await s.exec(['sh', '-c', SNAPSHOT_SCRIPT], { sudo: true });
   const p = parseSnapshotOutput(r.stdout);
-  if (r.code !== 0 || !p.dir || !p.sha256 || p.size === undefined) {
+  if (r.code !== 0 || !p.dir || p.size === undefined) {
     // the script removed its temp dir itself; remove it again in case it was killed half-way
     if (p.dir) await removeRemote(s, p.dir).catch(() => undefined);
     throw new KsprayError('BackupFailed', `${s.target.name}: etcdctl snapshot save failed: ${tail(r.stderr) || `exit ${r.code}`}`, {
       hint: 'check etcd on that member (`journalctl -u etcd`) and free space in /var/backups',
     });
   }
-  if (!p.status) {
-    await removeRemote(s, p.dir);
-    throw new KsprayError('BackupFailed', `${s.target.name}: the snapshot does not pass \`snapshot status\`: ${tail(r.stdout.split('@@status')[1] ?? '') || tail(r.stderr)}`);
-  }
-  return p as RemoteSnapshot;
+  return { dir: p.dir, file: p.file!, size: p.size };
+}
+
+/** `snapshot status` and sha256 of the snapshot, on the member. */
+export async function checkSnapshot(s: SshSession, file: string): Promise<{ status: SnapshotStatus; sha256: string }> {
+  const r = await s.exec(['sh', '-c', CHECK_SCRIPT, 'sh', file], { sudo: true });
+  const p = parseSnapshotOutput(r.stdout);
+  if (r.code !== 0 || !p.status || !p.sha256)
+    throw new KsprayError('BackupFailed', `${s.target.name}: the snapshot does not pass \`snapshot status\`: ${tail(r.stdout.split('@@status')[1] ?? '') || tail(r.stderr) || `exit ${r.code}`}`);
+  return { status: p.status, sha256: p.sha256 };
 }
 
 /** Remove a temp dir this module created — and nothing else. */

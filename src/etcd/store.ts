@@ -56,7 +56,9 @@ export async function ensureDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await chmod(dir, 0o700);
   } catch (e) {
-    throw ioError(e, `cannot use backup directory ${dir}`);
+    // a recursive mkdir reports ENOENT on a read-only parent; the plain one tells the real reason
+    const real = await mkdir(dir, { mode: 0o700 }).then(() => e, (e2: unknown) => e2);
+    throw ioError(real, `cannot use backup directory ${dir}`);
   }
 }
 

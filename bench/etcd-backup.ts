@@ -1,0 +1,86 @@
+// `kspray etcd-backup` (snapshot + transfer + verification) against `ssh member etcdctl snapshot save` + `scp`, same run.
+//   npm run build && node --import tsx bench/etcd-backup.ts [--runs 3] [--mib 300] [--lab DIR]
+// Uses the lab at --lab (default: its own at /var/tmp/kspray-bench-etcd, subnet 10.84.0, brought up and deployed if absent),
+// raises spec.etcd.quotaBackendBytes to 4 GiB, fills etcd with --mib MiB of 1 MB random values, then alternates the methods.
+// kspray's peak memory comes from /usr/bin/time -v. Prints markdown for docs/benchmarks.md "## etcd backup".
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { ETCDCTL_ENV, findHost, labUp, readLabInfo, REPO_DIR, sshArgv, sudoRun, type LabInfo } from '../test/lab/index.js';
+
+const arg = (name: string, def: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : def);
+const runs = Number(arg('--runs', '3'));
+const mib = Number(arg('--mib', '300'));
+const dir = arg('--lab', '/var/tmp/kspray-bench-etcd');
+const KSPRAY = path.join(REPO_DIR, 'bin', 'kspray');
+const env = { ...process.env, CI: '1', NO_COLOR: '1' };
+
+let info: LabInfo | undefined = readLabInfo(dir);
+if (!info) info = await labUp({ dir, subnet: '10.84.0', prefix: 'kbetcd', fresh: true });
+const cfg = info.configFile;
+const text = fs.readFileSync(cfg, 'utf8');
+if (!/quotaBackendBytes/.test(text)) fs.writeFileSync(cfg, text.replace(/^spec:\n/m, 'spec:\n  etcd:\n    quotaBackendBytes: 4294967296\n'));
+const deploy = await execa(process.execPath, [KSPRAY, '-c', cfg, 'deploy', '--ignore-preflight', 'systemd', '--no-wait'], { env, reject: false });
+if (deploy.exitCode !== 0) throw new Error(`deploy failed:\n${deploy.stdout}\n${deploy.stderr}`);
+
+const km01 = findHost(info, 'km01');
+const sizeOf = async () => {
+  const r = await sudoRun(info!, km01, `${ETCDCTL_ENV} /usr/local/bin/etcdctl endpoint status -w json`);
+  return Number(/"dbSize":(\d+)/.exec(r.stdout)?.[1] ?? 0);
+};
+if ((await sizeOf()) < mib * 1024 * 1024) {
+  const t0 = performance.now();
+  // 1 MB values (base64 of 750 kB random: incompressible), written on the member itself
+  const fill = `${ETCDCTL_ENV} i=0; while [ $i -lt ${mib} ]; do i=$((i+1)); head -c 750000 /dev/urandom | base64 -w0 | /usr/local/bin/etcdctl put /bench/v$i >/dev/null || exit 1; done`;
+  const r = await sudoRun(info, km01, fill, { timeoutMs: 1_800_000 });
+  if (r.code !== 0) throw new Error(`fill failed: ${r.stderr}`);
+  console.error(`filled in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+}
+const db = await sizeOf();
+
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-bench-out-'));
+const timeV = async (argv: string[], extraEnv: Record<string, string> = {}) => {
+  const t0 = performance.now();
+  const r = await execa('/usr/bin/time', ['-v', ...argv], { env: { ...env, ...extraEnv }, reject: false });
+  const s = (performance.now() - t0) / 1000;
+  if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return { s, rssMiB: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024 };
+};
+const kspray = (method: string) => timeV([process.execPath, KSPRAY, '-c', cfg, 'etcd-backup', '--out', out, '--keep', '1', '--member', 'km02'], { KSPRAY_TRANSFER: method });
+const ssh = sshArgv(info, findHost(info, 'km02'));
+const baseline = async () => {
+  const t0 = performance.now();
+  const remote = `/var/backups/bench-${process.pid}.db`;
+  await execa(ssh[0]!, [...ssh.slice(1), '--', `sudo -n sh -c '${ETCDCTL_ENV} /usr/local/bin/etcdctl snapshot save ${remote} >/dev/null 2>&1 && chown ${info!.sshUser} ${remote}'`]);
+  await execa('scp', ['-q', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${info!.knownHostsFile}`, '-i', info!.keyFile, `${info!.sshUser}@${findHost(info!, 'km02').address}:${remote}`, path.join(out, 'baseline.db')]);
+  const s = (performance.now() - t0) / 1000;
+  await execa(ssh[0]!, [...ssh.slice(1), '--', `sudo -n rm -f ${remote}`]);
+  fs.rmSync(path.join(out, 'baseline.db'), { force: true });
+  return { s, rssMiB: 0 };
+};
+
+const results: Record<string, { s: number; rssMiB: number }[]> = { openssh: [], ssh2: [], baseline: [] };
+try {
+  for (let i = 0; i < runs; i++) {
+    results.baseline!.push(await baseline());
+    results.openssh!.push(await kspray('openssh'));
+    results.ssh2!.push(await kspray('ssh2'));
+  }
+} finally {
+  fs.rmSync(out, { recursive: true, force: true });
+}
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const row = (label: string, k: string) => {
+  const xs = results[k]!;
+  const rss = Math.max(...xs.map((x) => x.rssMiB));
+  return `| ${label} | ${xs.length} | ${med(xs.map((x) => x.s)).toFixed(2)} s | ${Math.min(...xs.map((x) => x.s)).toFixed(2)} s | ${Math.max(...xs.map((x) => x.s)).toFixed(2)} s | ${rss ? `${rss.toFixed(0)} MiB` : '—'} |`;
+};
+const base = med(results.baseline!.map((x) => x.s));
+console.log(`Snapshot: ${(db / 1024 ** 2).toFixed(0)} MiB etcd DB (etcd 3.4.23, 3 members), ${os.cpus().length} CPUs, ${os.type()} ${os.release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${os.loadavg()[0]!.toFixed(1)} at the end.\n`);
+console.log('| method | runs | median | min | max | kspray peak RSS (max) |');
+console.log('|---|---|---|---|---|---|');
+console.log(row('`ssh km02 sudo etcdctl snapshot save` + `scp` (baseline)', 'baseline'));
+console.log(row('`kspray etcd-backup`, system ssh stream (default)', 'openssh'));
+console.log(row('`kspray etcd-backup`, ssh2 channel (`KSPRAY_TRANSFER=ssh2`)', 'ssh2'));
+console.log(`\nWall-time ratio kspray / baseline (medians): system ssh **${(med(results.openssh!.map((x) => x.s)) / base).toFixed(2)}**, ssh2 **${(med(results.ssh2!.map((x) => x.s)) / base).toFixed(2)}** (target ≤ 1.1).`);
