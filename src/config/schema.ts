@@ -2,6 +2,9 @@
 // No transforms here (JSON Schema cannot express them); derived values live in normalize.ts.
 import { z } from 'zod';
 
+// kspray parses one document per process: zod's JIT (new Function per object schema) costs more than it saves
+z.config({ jitless: true });
+
 const hostName = z
   .string()
   .min(1)

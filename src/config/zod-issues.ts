@@ -88,6 +88,10 @@ export function issuesToProblems(issues: z.core.$ZodIssue[], schema: AnySchema, 
         break;
       }
       case 'invalid_value':
+        if (valueAt(input, path) === undefined) {
+          out.push({ ...base, path: at, message: 'required value is missing', fix: `add ${at}: ${issue.values.map((v) => String(v)).join(' | ')}` });
+          break;
+        }
         out.push({
           ...base,
           path: at,
