@@ -60,6 +60,7 @@ describe('etcd-backup in the lab', () => {
   let first = '';
 
   it('deploys a three-member etcd and writes a key (and a secret-looking one)', async () => {
+    fs.rmSync(out(), { recursive: true, force: true }); // backups of an earlier run of this file
     const r = await kspray(['deploy', '--ignore-preflight', 'systemd', '--no-wait']);
     expect(r.code, r.all).toBe(0);
     await etcdctl('km01', 'put /kspray-test/before v1');
