@@ -81,6 +81,6 @@ console.log(`Snapshot: ${(db / 1024 ** 2).toFixed(0)} MiB etcd DB (etcd 3.4.23, 
 console.log('| method | runs | median | min | max | kspray peak RSS (max) |');
 console.log('|---|---|---|---|---|---|');
 console.log(row('`ssh km02 sudo etcdctl snapshot save` + `scp` (baseline)', 'baseline'));
-console.log(row('`kspray etcd-backup`, system ssh stream (default)', 'openssh'));
-console.log(row('`kspray etcd-backup`, ssh2 channel (`KSPRAY_TRANSFER=ssh2`)', 'ssh2'));
+console.log(row('`kspray etcd-backup`, system ssh stream (`KSPRAY_TRANSFER=openssh`)', 'openssh'));
+console.log(row('`kspray etcd-backup`, ssh2 channel (default)', 'ssh2'));
 console.log(`\nWall-time ratio kspray / baseline (medians): system ssh **${(med(results.openssh!.map((x) => x.s)) / base).toFixed(2)}**, ssh2 **${(med(results.ssh2!.map((x) => x.s)) / base).toFixed(2)}** (target ≤ 1.1).`);

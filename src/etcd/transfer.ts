@@ -1,6 +1,7 @@
 // Stream a remote file to a local sink at constant memory, hashing (sha256) while it streams.
-// Two ways to read the remote file: the system `ssh` (through src/exec.ts; the default, faster — see
-// docs/benchmarks.md "etcd backup") or the ssh2 session kspray already holds (KSPRAY_TRANSFER=ssh2).
+// Two ways to read the remote file: a channel on the ssh2 session kspray already holds (the default: no second
+// handshake, measured faster — docs/benchmarks.md "etcd backup"), or the system `ssh` through src/exec.ts
+// (KSPRAY_TRANSFER=openssh).
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,7 +19,7 @@ export interface Source {
 export type TransferMethod = 'openssh' | 'ssh2';
 
 export function transferMethod(env: NodeJS.ProcessEnv): TransferMethod {
-  return env.KSPRAY_TRANSFER === 'ssh2' ? 'ssh2' : 'openssh';
+  return env.KSPRAY_TRANSFER === 'openssh' ? 'openssh' : 'ssh2';
 }
 
 /** The remote command that prints the file: sudo cat, with the sudo password (if any) read from stdin. */
