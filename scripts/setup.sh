@@ -9,7 +9,7 @@ REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${KSPRAY_CACHE_DIR:-$HOME/.cache/kspray}"
 ANSIBLE_CORE_SERIES="2.16"
 VENV_DIR="$CACHE_DIR/venvs/ansible-core-$ANSIBLE_CORE_SERIES"
-APT_PACKAGES=(openssh-server sudo etcd-server etcd-client iproute2 python3-venv openssl hyperfine)
+APT_PACKAGES=(openssh-server sudo etcd-server etcd-client iproute2 python3-venv openssl hyperfine age time git)
 PIP_REQUIREMENTS=("ansible-core>=2.16.4,<2.17" "jmespath" "netaddr")
 QUIET=0
 
