@@ -15,6 +15,18 @@ async function kspray(args: string[], o: { allowFail?: boolean } = {}): Promise<
   return r.exitCode ?? 1;
 }
 
+/** The newest stored backup from `etcd-backup list -o json` (its shape: a list, or {backups: [...]}, of {file|path}). */
+function newestBackup(json: string): string | undefined {
+  try {
+    const v = JSON.parse(json.trim().split('\n').at(-1) ?? 'null') as unknown;
+    const items = (Array.isArray(v) ? v : ((v as { backups?: unknown[] })?.backups ?? [])) as Record<string, unknown>[];
+    const files = items.map((b) => (b.file ?? b.path) as string | undefined).filter((f): f is string => typeof f === 'string');
+    return files.sort().at(-1);
+  } catch {
+    return undefined;
+  }
+}
+
 async function has(command: string): Promise<boolean> {
   const r = await execa(process.execPath, [KSPRAY, '--help'], { reject: false });
   return new RegExp(`^\\s+${command}\\b`, 'm').test(r.stdout);
@@ -51,6 +63,9 @@ async function main(): Promise<void> {
     say('5. Take and verify an etcd backup, pulled to this machine');
     await kspray([...c, 'etcd-backup']);
     await kspray([...c, 'etcd-backup', 'list']);
+    const listed = await execa(process.execPath, [KSPRAY, ...c, 'etcd-backup', 'list', '-o', 'json'], { cwd: dir, reject: false });
+    const newest = newestBackup(listed.stdout);
+    if (newest) await kspray([...c, 'etcd-backup', 'verify', newest]);
   }
   const spare = info.hosts.find((h) => h.spare && !h.sudoPassword)!;
   say(`6. Add a worker: facts.yml on the whole cluster, then scale.yml --limit ${spare.name}`);
