@@ -66,6 +66,8 @@ export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): Ans
     ANSIBLE_SSH_ARGS: sshArgs(s),
     ANSIBLE_PIPELINING: 'True',
     ANSIBLE_FORKS: String(s.forks),
+    // kubespray sets 300 from v2.26; under many forks sudo can take longer than Ansible's default 10 s
+    ANSIBLE_TIMEOUT: '300',
     ANSIBLE_GATHERING: 'smart',
     // per-cluster fact cache: kubespray's shared /tmp cache serves one cluster's facts to another
     ANSIBLE_CACHE_PLUGIN: 'jsonfile',
