@@ -1,7 +1,7 @@
 // Build: type-check with tsc, then bundle with esbuild. One bundled startup path instead of ~400 module files
 // roughly halves kspray's start-up (see docs/benchmarks.md); heavy runtime dependencies stay external and load lazily.
 import { build } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 // zod re-exports ~50 translations kspray never uses; only English is bundled (its messages are rewritten anyway)
@@ -29,5 +29,6 @@ await build({
   // bundled CommonJS dependencies (commander) call require()
   banner: { js: "import { createRequire as __ksprayRequire } from 'node:module'; const require = __ksprayRequire(import.meta.url);" },
   plugins: [englishOnlyZod],
+  define: { __KSPRAY_VERSION__: JSON.stringify(JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')).version) },
   logLevel: 'warning',
 });

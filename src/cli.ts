@@ -6,14 +6,16 @@ import type { CommandContext } from './context.js';
 import type { Reporter } from './io/reporter.js';
 
 // read, not require()d: creating a CommonJS loader costs startup time on every command
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+// the bundle carries its version (scripts/build.mjs); running from source reads package.json
+declare const __KSPRAY_VERSION__: string | undefined;
+const version = typeof __KSPRAY_VERSION__ === 'string' ? __KSPRAY_VERSION__ : (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 type Action = (ctx: CommandContext, ...args: any[]) => Promise<number | void>;
 
 export function buildProgram(reporter: Reporter, result: { code: number }): Command {
   const program = new Command('kspray')
     .description('One typed config and a handful of safe commands for kubespray clusters')
-    .version(pkg.version, '-V, --version')
+    .version(version, '-V, --version')
     .addOption(new Option('-c, --config <file>', 'cluster config').env('KSPRAY_CONFIG').default('kspray.yaml'))
     .option('--debug', 'print stack traces and debug output')
     .option('--no-color', 'disable colours (also NO_COLOR)')
