@@ -9,10 +9,11 @@ import type { FlowContext } from '../flows/flow.js';
 import { resolveFrom } from '../paths.js';
 import { KnownHosts } from '../ssh/known-hosts.js';
 import { SshSession } from '../ssh/session.js';
-import { eachHost, targetFor } from '../ssh/targets.js';
+import { targetFor } from '../ssh/targets.js';
 import { encryptTo } from './age.js';
-import { checkSnapshot, probeMember, removeRemote, takeSnapshot } from './snapshot.js';
-import { clusterState, describeState, mib, pickMember, type ClusterState, type MemberProbe } from './status.js';
+import { probeMembers } from './probe.js';
+import { checkSnapshot, removeRemote, takeSnapshot } from './snapshot.js';
+import { clusterState, describeState, mib, pickMember, type ClusterState } from './status.js';
 import * as store from './store.js';
 import { openSource, receive, transferMethod } from './transfer.js';
 
@@ -51,13 +52,7 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
   const sessOpts = { knownHosts, timeoutMs: 10_000, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) };
   const sessions = new Map<string, SshSession>();
   try {
-    const probes: MemberProbe[] = (
-      await eachHost(hosts, 8, async (h) => {
-        const s = await SshSession.open(targetFor(c, h, ws.configDir), sessOpts);
-        sessions.set(h.name, s);
-        return probeMember(s);
-      })
-    ).map((x) => (x.ok ? x.value : { host: x.host, healthy: false, error: (x.error as Error).message }));
+    const probes = await probeMembers(c, hosts, { configDir: ws.configDir, ...sessOpts }, sessions);
     const state = clusterState(probes);
     for (const l of describeState(state)) r.info(l);
     fc.record?.result && Object.assign(fc.record.result, { etcd: { healthy: state.healthy, size: state.size, leader: state.leader } });

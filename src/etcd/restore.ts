@@ -11,10 +11,8 @@ import { playbookPhase } from '../flows/steps.js';
 import { hostsDocument } from '../inventory/hosts.js';
 import { configDigest, renderInventory } from '../inventory/render.js';
 import { KnownHosts } from '../ssh/known-hosts.js';
-import { SshSession } from '../ssh/session.js';
-import { eachHost, targetFor } from '../ssh/targets.js';
 import type { Workspace } from '../workspace.js';
-import { probeMember } from './snapshot.js';
+import { probeMembers } from './probe.js';
 import { clusterState, describeState, type ClusterState } from './status.js';
 
 /** The recovery inventory lives apart from the normal one, so `render` never sees the broken_* groups. */
@@ -49,16 +47,7 @@ export async function waitHealthy(fc: FlowContext, timeoutMs: number): Promise<C
   const knownHosts = await KnownHosts.load(fc.ws.knownHostsFile);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const probes = (
-      await eachHost(c.etcdMembers, 8, async (h) => {
-        const s = await SshSession.open(targetFor(c, h, fc.ws.configDir), { knownHosts, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) });
-        try {
-          return await probeMember(s);
-        } finally {
-          s.close();
-        }
-      })
-    ).map((x) => (x.ok ? x.value : { host: x.host, healthy: false, error: (x.error as Error).message }));
+    const probes = await probeMembers(c, c.etcdMembers, { configDir: fc.ws.configDir, knownHosts, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) });
     const st = clusterState(probes);
     if (st.healthy === st.size && st.leader) return st;
     if (Date.now() > deadline)

@@ -1,8 +1,8 @@
-// The remote side of a backup: probe members, `etcdctl snapshot save` into a private temp dir on one member,
+// The remote side of a backup: `etcdctl snapshot save` into a private temp dir on one member,
 // check it there (`snapshot status`, sha256), and always remove it. Parsing is pure; the rest runs over SSH.
 import { KsprayError } from '../errors.js';
 import type { SshSession } from '../ssh/session.js';
-import { ETCD_ENV, PROBE_SCRIPT, parseProbe, type MemberProbe } from './status.js';
+import { ETCD_ENV } from './status.js';
 
 /** Remote temp dirs live here: root-owned and not world-writable (no /tmp races), and kubespray's own cleanup ignores them. */
 export const REMOTE_PARENT = '/var/backups';
@@ -86,11 +86,6 @@ export function parseSnapshotOutput(stdout: string): Partial<RemoteSnapshot> {
     ...(sha ? { sha256: sha } : {}),
     ...(status ? { status } : {}),
   };
-}
-
-export async function probeMember(s: SshSession): Promise<MemberProbe> {
-  const r = await s.exec(['sh', '-c', PROBE_SCRIPT], { sudo: true });
-  return parseProbe(s.target.name, r.stdout, r.stderr);
 }
 
 const tail = (s: string) => s.trim().split('\n').slice(-3).join(' | ');

@@ -42,6 +42,10 @@ describe('etcd member probes', () => {
     expect(p).toMatchObject({ healthy: false, leaderId: '0', revision: 1300, quota: 8589934592, healthError: 'context deadline exceeded' });
     expect(p.members).toBeUndefined();
   });
+  it('a stopped member still names itself from /etc/etcd.env', () => {
+    const p = parseProbe('km03', '@@quota \n@@self etcd3 https://10.84.0.13:2379\n@@status\n\n@@health\n\n@@members\n\n@@end\n', 'Error: context deadline exceeded\n');
+    expect(p).toMatchObject({ name: 'etcd3', clientUrl: 'https://10.84.0.13:2379', healthy: false, error: 'Error: context deadline exceeded' });
+  });
   it('no etcdctl output at all is an error with the last stderr line', () => {
     expect(parseProbe('km02', '', 'sudo: a password is required\n')).toMatchObject({ healthy: false, error: 'sudo: a password is required' });
   });
@@ -60,6 +64,13 @@ describe('cluster state', () => {
     const s = clusterState(ps);
     expect(s).toMatchObject({ healthy: 2, hasQuorum: true, tolerates: 0 });
     expect(describeState(s)[0]).toContain('km02 DOWN: connection refused');
+  });
+  it('a stopped member gets its etcd name and client URL from the member list', () => {
+    const ps = healthy();
+    ps[2] = { host: 'km03', name: 'etcd3', healthy: false, error: 'context deadline exceeded' };
+    const s = clusterState(ps);
+    expect(s).toMatchObject({ size: 3, listed: 3, healthy: 2 });
+    expect(s.members[2]).toMatchObject({ host: 'km03', name: 'etcd3', clientUrl: 'https://10.84.0.13:2379', healthy: false });
   });
   it('quorum lost: nobody is leader', () => {
     const s = clusterState([parseProbe('km01', NO_QUORUM), { host: 'km02', healthy: false, error: 'down' }, { host: 'km03', healthy: false, error: 'down' }]);

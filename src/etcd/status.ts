@@ -4,6 +4,9 @@
 /** One member's view, from the probe script run on that member over SSH. */
 export interface MemberProbe {
   host: string;
+  /** ETCD_NAME and first ETCD_ADVERTISE_CLIENT_URLS from /etc/etcd.env: known even when etcd is down */
+  name?: string;
+  clientUrl?: string;
   /** SSH or etcdctl failure; the member counts as down */
   error?: string;
   quota?: number;
@@ -19,9 +22,11 @@ export interface MemberProbe {
 }
 
 export interface ClusterState {
-  members: { host: string; name: string; id?: string; healthy: boolean; leader: boolean; dbSize?: number; version?: string; error?: string }[];
+  members: { host: string; name: string; id?: string; clientUrl?: string; healthy: boolean; leader: boolean; dbSize?: number; version?: string; error?: string }[];
   leader?: string;
   size: number;
+  /** members in `etcdctl member list` (0 when no member could list them) */
+  listed: number;
   healthy: number;
   quorum: number;
   hasQuorum: boolean;
@@ -42,6 +47,7 @@ export const ETCD_ENV = ['set -a; . /etc/etcd.env; set +a; export ETCDCTL_API=3'
 export const PROBE_SCRIPT = [
   ...ETCD_ENV,
   'echo "@@quota ${ETCD_QUOTA_BACKEND_BYTES:-}"',
+  'echo "@@self ${ETCD_NAME:-} ${ETCD_ADVERTISE_CLIENT_URLS%%,*}"',
   'echo "@@status"; "$E" endpoint status -w json --command-timeout=5s',
   'echo; echo "@@health"; "$E" endpoint health -w json --command-timeout=5s',
   'echo; echo "@@members"; "$E" member list -w json --command-timeout=5s',
@@ -77,7 +83,8 @@ export function parseProbe(host: string, text: string, stderr = ''): MemberProbe
   const st = (parseJson(section(text, 'status')) as StatusJson | undefined)?.[0]?.Status;
   const hl = (parseJson(section(text, 'health')) as HealthJson | undefined)?.[0];
   const ml = parseJson(section(text, 'members')) as MembersJson | undefined;
-  const p: MemberProbe = { host, quota, healthy: Boolean(hl?.health) };
+  const self = /@@self (\S*) ?(\S*)/.exec(text);
+  const p: MemberProbe = { host, ...(self?.[1] ? { name: self[1] } : {}), ...(self?.[2] ? { clientUrl: self[2] } : {}), quota, healthy: Boolean(hl?.health) };
   if (st) {
     Object.assign(p, { memberId: String(st.header?.member_id ?? ''), leaderId: String(st.leader ?? '0'), revision: st.header?.revision ?? 0, dbSize: st.dbSize ?? 0, version: st.version ?? '' });
   } else p.error = lastLine(section(text, 'status')) || lastLine(stderr) || 'endpoint status failed';
@@ -93,18 +100,25 @@ export function clusterState(probes: MemberProbe[]): ClusterState {
   const list = probes.find((p) => p.members?.length)?.members ?? [];
   const size = Math.max(list.length, probes.length);
   const byId = new Map(list.map((m) => [m.id, m.name]));
+  // a member that does not answer is found in the list by the name its etcd.env gives
+  const inList = (p: MemberProbe) => list.find((m) => (p.memberId ? m.id === p.memberId : p.name && m.name === p.name));
   const leaders = new Set(probes.filter((p) => p.healthy && p.leaderId && p.leaderId !== '0').map((p) => p.leaderId!));
   const leaderId = leaders.size === 1 ? [...leaders][0] : undefined;
-  const members = probes.map((p) => ({
-    host: p.host,
-    name: (p.memberId && byId.get(p.memberId)) || p.host,
-    ...(p.memberId ? { id: p.memberId } : {}),
-    healthy: p.healthy,
-    leader: Boolean(leaderId && p.memberId === leaderId),
-    ...(p.dbSize !== undefined ? { dbSize: p.dbSize } : {}),
-    ...(p.version ? { version: p.version } : {}),
-    ...(p.healthy ? {} : { error: p.error ?? p.healthError ?? 'unhealthy' }),
-  }));
+  const members = probes.map((p) => {
+    const l = inList(p);
+    const clientUrl = l?.clientUrl || p.clientUrl;
+    return {
+      host: p.host,
+      name: l?.name || p.name || p.host,
+      ...(p.memberId ? { id: p.memberId } : {}),
+      ...(clientUrl ? { clientUrl } : {}),
+      healthy: p.healthy,
+      leader: Boolean(leaderId && p.memberId === leaderId),
+      ...(p.dbSize !== undefined ? { dbSize: p.dbSize } : {}),
+      ...(p.version ? { version: p.version } : {}),
+      ...(p.healthy ? {} : { error: p.error ?? p.healthError ?? 'unhealthy' }),
+    };
+  });
   const healthy = members.filter((m) => m.healthy).length;
   const quorum = Math.floor(size / 2) + 1;
   const leaderProbe = probes.find((p) => p.memberId === leaderId);
@@ -112,6 +126,7 @@ export function clusterState(probes: MemberProbe[]): ClusterState {
     members,
     ...(leaderId ? { leader: byId.get(leaderId) ?? leaderProbe?.host ?? leaderId } : {}),
     size,
+    listed: list.length,
     healthy,
     quorum,
     hasQuorum: healthy >= quorum,

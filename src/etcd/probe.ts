@@ -1,0 +1,31 @@
+// Probing etcd members over SSH, one session each: shared by etcd-backup, etcd-restore and health.
+import type { Cluster, NodeHost } from '../config/model.js';
+import { SshSession, type SessionOptions } from '../ssh/session.js';
+import { eachHost, targetFor } from '../ssh/targets.js';
+import { PROBE_SCRIPT, parseProbe, type MemberProbe } from './status.js';
+
+export async function probeMember(s: SshSession): Promise<MemberProbe> {
+  const r = await s.exec(['sh', '-c', PROBE_SCRIPT], { sudo: true });
+  return parseProbe(s.target.name, r.stdout, r.stderr);
+}
+
+/**
+ * Every member in parallel; one SSH cannot reach counts as down. Sessions are closed afterwards, unless `keep` is
+ * given: then they go there, for the caller to reuse (the backup snapshots through one) and close.
+ */
+export async function probeMembers(c: Cluster, hosts: NodeHost[], o: SessionOptions & { configDir: string }, keep?: Map<string, SshSession>): Promise<MemberProbe[]> {
+  const { configDir, ...sessOpts } = o;
+  const settled = await eachHost(hosts, 8, async (h) => {
+    const s = await SshSession.open(targetFor(c, h, configDir), sessOpts);
+    if (keep) {
+      keep.set(h.name, s);
+      return probeMember(s);
+    }
+    try {
+      return await probeMember(s);
+    } finally {
+      s.close();
+    }
+  });
+  return settled.map((x) => (x.ok ? x.value : { host: x.host, healthy: false, error: (x.error as Error).message }));
+}
