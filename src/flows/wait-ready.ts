@@ -1,4 +1,5 @@
 // Last phase of deploy/add-node/upgrade: wait until the touched nodes are Ready, then report the health summary.
+import { stringify } from 'yaml';
 import { KsprayError, isKsprayError } from '../errors.js';
 import { formatDuration } from '../playbooks/events.js';
 import type { FlowContext, Phase } from './flow.js';
@@ -34,7 +35,6 @@ export function waitReadyPhase(nodes: (fc: FlowContext) => string[], o: WaitOpti
     run: async (fc) => {
       const { fetchAdminKubeconfig, stateKubeconfig, writeKubeconfig } = await import('../kube/kubeconfig.js');
       const { collectHealth, loadClient, notReady } = await import('../health/run.js');
-      const { stringify } = await import('yaml');
       const { ws, reporter: r } = fc;
       const ssh = { configDir: ws.configDir, knownHostsFile: ws.knownHostsFile, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) };
       const got = await fetchAdminKubeconfig(ws.cluster, ssh);

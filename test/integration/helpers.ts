@@ -40,7 +40,10 @@ export interface TestLab {
  */
 export function useLab(name: string, octet: number, opts: { hosts?: number; spares?: number } = {}): TestLab {
   const dir = path.join(REPO_DIR, '.kspray-lab', 'tests', name);
-  const prefix = `kt${name.replace(/[^a-z0-9]/g, '').slice(0, 6)}`;
+  // two checkouts testing on one machine at once must not share namespaces or subnets
+  const shift = Number(process.env.KSPRAY_TEST_SUBNET_SHIFT ?? 0);
+  const prefix = `${process.env.KSPRAY_TEST_PREFIX ?? 'kt'}${name.replace(/[^a-z0-9]/g, '').slice(0, 6)}`;
+  octet += shift;
   let info: LabInfo | undefined;
   beforeAll(async () => {
     // kspray's own state next to the config (runs, inventory, lock) from an earlier run of this file
