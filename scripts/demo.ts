@@ -5,7 +5,8 @@ import { execa } from 'execa';
 import { labDown, labUp, REPO_DIR } from '../test/lab/index.js';
 
 const KSPRAY = path.join(REPO_DIR, 'bin', 'kspray');
-const dir = path.join(REPO_DIR, '.kspray-lab', 'demo');
+// outside the checkout: lab hosts shadow /tmp, /etc, /var/lib and /home, where a checkout may live
+const dir = '/var/tmp/kspray-demo';
 const say = (t: string) => process.stdout.write(`\n\x1b[1m▶ ${t}\x1b[0m\n`);
 
 async function kspray(args: string[], o: { allowFail?: boolean } = {}): Promise<number> {

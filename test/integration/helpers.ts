@@ -39,10 +39,11 @@ export interface TestLab {
  * so test files never share hosts. Brought up before the file's tests and torn down after.
  */
 export function useLab(name: string, octet: number, opts: { hosts?: number; spares?: number } = {}): TestLab {
-  const dir = path.join(REPO_DIR, '.kspray-lab', 'tests', name);
   // two checkouts testing on one machine at once must not share namespaces or subnets
   const shift = Number(process.env.KSPRAY_TEST_SUBNET_SHIFT ?? 0);
   const prefix = `${process.env.KSPRAY_TEST_PREFIX ?? 'kt'}${name.replace(/[^a-z0-9]/g, '').slice(0, 6)}`;
+  // outside the checkout: lab hosts shadow /tmp, /etc, /var/lib, /home…, and a checkout may live there
+  const dir = path.join('/var/tmp', `kspray-test-${prefix}`);
   octet += shift;
   let info: LabInfo | undefined;
   beforeAll(async () => {
