@@ -31,11 +31,20 @@ export interface PlannedHost {
   sudoPassword: boolean;
 }
 
+const SHADOWED = ['/tmp', '/etc', '/var/lib', '/var/backups', '/usr/local/bin', '/home'];
+const isShadowed = (dir: string) => SHADOWED.some((p) => dir === p || dir.startsWith(p + '/'));
+
+/** `.kspray-lab` in the checkout, unless the checkout itself sits where lab hosts see their own copies (e.g. a clone in /tmp). */
+function defaultLabDir(): string {
+  const inRepo = path.join(REPO_DIR, '.kspray-lab');
+  return isShadowed(inRepo) ? '/var/tmp/kspray-lab' : inRepo;
+}
+
 export function labSettings(overrides: Partial<LabSettings> = {}): LabSettings {
   const env = process.env;
   const cache = env.KSPRAY_CACHE_DIR ?? path.join(os.homedir(), '.cache/kspray');
   const s: LabSettings = {
-    dir: path.resolve(env.KSPRAY_LAB_DIR ?? path.join(REPO_DIR, '.kspray-lab')),
+    dir: path.resolve(env.KSPRAY_LAB_DIR ?? defaultLabDir()),
     subnet: env.KSPRAY_LAB_SUBNET ?? '10.77.0',
     prefix: env.KSPRAY_LAB_PREFIX ?? 'ksprlab',
     hosts: 6,
@@ -48,9 +57,7 @@ export function labSettings(overrides: Partial<LabSettings> = {}): LabSettings {
   };
   if (!/^10\.\d{1,3}\.\d{1,3}$/.test(s.subnet)) throw new Error(`lab subnet must look like 10.X.Y, got ${s.subnet}`);
   if (!/^[a-z][a-z0-9]{0,7}$/.test(s.prefix)) throw new Error(`lab prefix must be 1-8 of [a-z0-9], got ${s.prefix}`);
-  const shadowed = ['/tmp', '/etc', '/var/lib', '/var/backups', '/usr/local/bin', '/home'];
-  if (shadowed.some((p) => s.dir === p || s.dir.startsWith(p + '/')))
-    throw new Error(`lab dir ${s.dir} must not be under ${shadowed.join(', ')}: lab hosts see their own copies of those`);
+  if (isShadowed(s.dir)) throw new Error(`lab dir ${s.dir} must not be under ${SHADOWED.join(', ')}: lab hosts see their own copies of those`);
   if (s.hosts < 1 || s.hosts > 100 || s.spares < 0 || s.spares > 9) throw new Error('lab: 1-100 hosts, 0-9 spares');
   return s;
 }
