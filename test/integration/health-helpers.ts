@@ -29,6 +29,12 @@ export async function onHost(lab: TestLab, name: string, script: string): Promis
   return r.stdout;
 }
 
+/** Run one of the repository's scripts on a lab host by sending its text (the checkout may be under a path hosts shadow). */
+export function onHostScript(lab: TestLab, name: string, file: string, args: string[]): Promise<string> {
+  const b64 = Buffer.from(fs.readFileSync(file, 'utf8')).toString('base64');
+  return onHost(lab, name, `printf %s ${b64} | base64 -d | bash -s -- ${args.join(' ')}`);
+}
+
 export const patchStatus = (lab: TestLab, kind: string, name: string, patch: object, ns?: string) =>
   kubectl(lab, [...(ns ? ['-n', ns] : []), 'patch', kind, name, '--subresource=status', '--type=strategic', '-p', JSON.stringify(patch)]);
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { useLab } from './helpers.js';
-import { byId, checksOf, kubectl, KUBE, onHost, patchStatus, stateKubeconfig, useEmulatableRelease } from './health-helpers.js';
+import { byId, checksOf, kubectl, KUBE, onHost, onHostScript, patchStatus, stateKubeconfig, useEmulatableRelease } from './health-helpers.js';
 
 const lab = useLab('health', 91);
 const STANDIN = path.resolve('test/kubespray');
@@ -134,21 +134,21 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('health in the lab', () => {
   }, 900_000);
 
   it('an etcd member down fails etcd.members and leaves no failure tolerance', async () => {
-    await onHost(lab, 'km03', `bash ${STANDIN}/roles/etcd/files/etcd-service.sh stop /var/lib/kspray-standin`);
+    await onHostScript(lab, 'km03', `${STANDIN}/roles/etcd/files/etcd-service.sh`, ['stop', '/var/lib/kspray-standin']);
     const r = await health();
     expect(r.code).toBe(11);
-    expect(byId(r.stdout, 'etcd.members')).toMatchObject({ status: 'fail', evidence: expect.arrayContaining(['2/3 members healthy', 'etcd3 (https://10.91.0.13:2379) down']) });
+    expect(byId(r.stdout, 'etcd.members')).toMatchObject({ status: 'fail', evidence: expect.arrayContaining(['2/3 members healthy', `etcd3 (https://${lab.info.hosts.find((h) => h.name === 'km03')!.address}:2379) down`]) });
     expect(byId(r.stdout, 'etcd.quorum')).toMatchObject({ status: 'warn', evidence: ['2/3 healthy, quorum 2: tolerates 0 more failure(s)'] });
-    await onHost(lab, 'km03', `bash ${STANDIN}/roles/etcd/files/etcd-service.sh start /var/lib/kspray-standin`);
+    await onHostScript(lab, 'km03', `${STANDIN}/roles/etcd/files/etcd-service.sh`, ['start', '/var/lib/kspray-standin']);
   });
 
   it('API server stopped: api.reachable fails with a hint, etcd is still checked', async () => {
-    await onHost(lab, 'km01', `bash ${STANDIN}/../lab/apiserver/stop-apiserver.sh /var/lib/kube-apiserver`);
+    await onHost(lab, 'km01', 'bash /var/lib/kspray-standin/apiserver/stop-apiserver.sh /var/lib/kube-apiserver');
     const r = await health();
     expect(r.code).toBe(11);
     const c = byId(r.stdout, 'api.reachable') as { status: string; evidence: string[]; fix?: string };
     expect(c.status).toBe('fail');
-    expect(c.evidence[0]).toMatch(/API server https:\/\/10\.91\.0\.11:6443 unreachable: .*ECONNREFUSED/);
+    expect(c.evidence[0]).toMatch(new RegExp(`API server https://${lab.info.hosts.find((h) => h.name === 'km01')!.address.replace(/\./g, '\\.')}:6443 unreachable: .*ECONNREFUSED`));
     expect(c.fix).toMatch(/kube-apiserver running/);
     expect(byId(r.stdout, 'etcd.members')?.status).toBe('ok');
     const text = await lab.run(['health']);
