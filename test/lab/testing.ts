@@ -31,6 +31,8 @@ export async function dropLab(name: string, subnetOctet: number): Promise<void> 
 /** A cluster dir (inventory + fact cache + control path) under the lab dir. */
 export function cluster(info: LabInfo, name: string, inv: InventoryOptions = {}) {
   const clusterDir = path.join(info.dir, 'clusters', name);
+  // a new cluster starts without facts or sockets left by an earlier run of the same lab dir
+  fs.rmSync(clusterDir, { recursive: true, force: true });
   const inventory = writeInventory(info, clusterDir, inv);
   return {
     clusterDir,
