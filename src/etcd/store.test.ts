@@ -43,12 +43,13 @@ describe('retention', () => {
 });
 
 describe('snapshot script output', () => {
-  const out = `@@dir /var/backups/kspray-snapshot.Ab12Cd\n@@status\n{"hash":1509857897,"revision":1208,"totalKey":671,"totalSize":651296}\n\n@@end\n@@size 651296\n`;
-  it('parses dir, status and size', () => {
+  const out = `@@dir /var/backups/kspray-snapshot.Ab12Cd\n@@status\n{"hash":1509857897,"revision":1208,"totalKey":671,"totalSize":651296}\n\n@@size 651296\n@@sha256 ${'a'.repeat(64)}\n`;
+  it('parses dir, status, size and digest', () => {
     expect(parseSnapshotOutput(out)).toEqual({
       dir: '/var/backups/kspray-snapshot.Ab12Cd',
       file: '/var/backups/kspray-snapshot.Ab12Cd/snapshot.db',
       size: 651296,
+      sha256: 'a'.repeat(64),
       status: { hash: 1509857897, revision: 1208, totalKey: 671, totalSize: 651296 },
     });
   });

@@ -22,8 +22,6 @@ export interface BackupMeta {
   /** plaintext snapshot size and sha256 (also for encrypted files) */
   size: number;
   sha256: string;
-  /** the snapshot's own sha256 trailer (last 32 bytes = sha256 of the rest) matched on arrival: the transfer was verified end to end */
-  trailerVerified?: boolean;
   /** set when the stored file is age-encrypted: the recipients and the digest of the stored (encrypted) file */
   encryption?: { tool: 'age'; recipients: string[]; storedSha256: string; storedSize: number };
   /** taken from a member without quorum (--allow-degraded): may miss the last writes */

@@ -15,14 +15,8 @@ describe('transfer', () => {
   it('hashes while streaming', async () => {
     const s = sink();
     const got = await receive(source(data), s.w, { size: data.length, env: {} });
-    expect(got).toEqual({ sha256: sha(data), bytes: data.length, trailerOk: false });
+    expect(got).toEqual({ sha256: sha(data), bytes: data.length });
     expect(Buffer.concat(s.chunks).equals(data)).toBe(true);
-  });
-  it('checks the snapshot trailer while streaming; every test-hook damage fails it (flip, flip-trailer, truncate)', async () => {
-    const snap = Buffer.concat([data, createHash('sha256').update(data).digest()]);
-    const env = (mode?: string) => (mode ? { KSPRAY_TEST_CORRUPT_TRANSFER: mode } : {});
-    expect((await receive(source(snap), sink().w, { size: snap.length, env: env() })).trailerOk).toBe(true);
-    for (const mode of ['flip', 'flip-trailer', 'truncate']) expect((await receive(source(snap), sink().w, { size: snap.length, env: env(mode) })).trailerOk, mode).toBe(false);
   });
   it('the test hook damages the stream before the hash (flip, truncate)', async () => {
     const flip = await receive(source(data), sink().w, { size: data.length, env: { KSPRAY_TEST_CORRUPT_TRANSFER: 'flip' } });

