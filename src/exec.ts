@@ -2,6 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { execa, type Options, type ResultPromise } from 'execa';
 import { redact } from './io/redact.js';
+import { shellJoin } from './ssh/quote.js';
 
 export interface RunOptions {
   cwd?: string;
@@ -48,7 +49,7 @@ export class SubprocessError extends Error {
 
 /** DISPLAY ONLY: quoted and redacted, never executed. */
 export function displayArgv(argv: readonly string[]): string {
-  return redact(argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '));
+  return redact(shellJoin(argv));
 }
 
 function lineSplitter(fn: (line: string) => void) {

@@ -1,4 +1,5 @@
 // PURE: exactly how kspray invokes ansible-playbook — the kubespray docs' flags, plus the safety kubespray's ansible.cfg leaves out.
+import { shq } from '../ssh/quote.js';
 
 export interface PlaybookInvocation {
   /** relative to the kubespray dir, e.g. cluster.yml or playbooks/facts.yml */
@@ -90,7 +91,6 @@ export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): Ans
 
 /** The user-facing equivalent command, for --dry-run and run records. */
 export function displayCommand(cmd: AnsibleCommand, envKeys: string[] = ['ANSIBLE_SSH_ARGS', 'ANSIBLE_CACHE_PLUGIN_CONNECTION', 'ANSIBLE_FORKS']): string {
-  const q = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
-  const env = envKeys.filter((k) => k in cmd.env).map((k) => `${k}=${q(cmd.env[k]!)}`);
-  return `cd ${q(cmd.cwd)} && ${[...env, ...cmd.argv.map(q)].join(' ')}`;
+  const env = envKeys.filter((k) => k in cmd.env).map((k) => `${k}=${shq(cmd.env[k]!)}`);
+  return `cd ${shq(cmd.cwd)} && ${[...env, ...cmd.argv.map(shq)].join(' ')}`;
 }

@@ -1,3 +1,3 @@
-// Remote commands are built from argv and quoted for the remote POSIX shell, never concatenated from user text.
+// POSIX shell quoting, the one copy: remote commands are built from argv with it, and commands are displayed with it.
 export const shq = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 export const shellJoin = (argv: readonly string[]) => argv.map(shq).join(' ');
