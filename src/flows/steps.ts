@@ -45,20 +45,38 @@ async function closeMasters(fc: FlowContext): Promise<void> {
   await rm(ws.controlPathDir, { recursive: true, force: true });
 }
 
-/** Settings shared by every playbook of a flow; the become password file lives only as long as the flow. */
+/**
+ * Once per flow, on its first playbook: the become password file (lives only as long as the flow), the state
+ * directories, and the cleanup that closes the SSH masters. Later playbooks of the flow reuse them.
+ */
+const prepared = new WeakMap<FlowContext, Promise<string | undefined>>();
+
+function prepareOnce(fc: FlowContext): Promise<string | undefined> {
+  let p = prepared.get(fc);
+  if (!p) {
+    p = (async () => {
+      const { ws } = fc;
+      let pwFile: string | undefined;
+      if (fc.becomePassword !== undefined) {
+        const f = await becomePasswordFile(fc.becomePassword);
+        fc.cleanups.push(f.cleanup);
+        pwFile = f.path;
+      }
+      await mkdir(ws.controlPathDir, { recursive: true, mode: 0o700 });
+      await mkdir(ws.factCacheDir, { recursive: true, mode: 0o700 });
+      fc.cleanups.push(() => closeMasters(fc));
+      return pwFile;
+    })();
+    prepared.set(fc, p);
+  }
+  return p;
+}
+
+/** Settings for one playbook of a flow (derived afresh: the cluster may change between playbooks). */
 async function settings(fc: FlowContext) {
   const { ws } = fc;
   const spec = ws.cluster.config.spec;
-  let pwFile: string | undefined;
-  if (fc.becomePassword !== undefined && !fc.dryRun) {
-    const f = await becomePasswordFile(fc.becomePassword);
-    fc.cleanups.push(f.cleanup);
-    pwFile = f.path;
-  }
-  if (!fc.dryRun) {
-    await mkdir(ws.controlPathDir, { recursive: true, mode: 0o700 });
-    await mkdir(ws.factCacheDir, { recursive: true, mode: 0o700 });
-  }
+  const pwFile = fc.dryRun ? undefined : await prepareOnce(fc);
   return {
     kubesprayDir: ws.kubesprayDir,
     ansiblePlaybook: ws.ansiblePlaybook,
@@ -82,10 +100,6 @@ export function playbookPhase(title: string, invocation: (fc: FlowContext) => Pl
     async run(fc) {
       const s = await settings(fc);
       const cmd = ansibleCommand(invocation(fc), s);
-      if (!fc.cleanups.some((c) => (c as { masters?: boolean }).masters)) {
-        const c = Object.assign(() => closeMasters(fc), { masters: true });
-        fc.cleanups.push(c);
-      }
       const step = fc.record?.result.steps.at(-1);
       if (step) Object.assign(step, { command: displayCommand(cmd) });
       fc.reporter.debug(displayCommand(cmd));
