@@ -21,7 +21,7 @@ if (!info) info = await labUp({ dir, subnet: '10.84.0', prefix: 'kbetcd', fresh:
 const cfg = info.configFile;
 const text = fs.readFileSync(cfg, 'utf8');
 if (!/quotaBackendBytes/.test(text)) fs.writeFileSync(cfg, text.replace(/^spec:\n/m, 'spec:\n  etcd:\n    quotaBackendBytes: 4294967296\n'));
-const deploy = await execa(process.execPath, [KSPRAY, '-c', cfg, 'deploy', '--ignore-preflight', 'systemd', '--no-wait'], { env, reject: false });
+const deploy = await execa(KSPRAY, ['-c', cfg, 'deploy', '--ignore-preflight', 'systemd', '--no-wait'], { env, reject: false });
 if (deploy.exitCode !== 0) throw new Error(`deploy failed:\n${deploy.stdout}\n${deploy.stderr}`);
 
 const km01 = findHost(info, 'km01');

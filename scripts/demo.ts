@@ -11,7 +11,7 @@ const say = (t: string) => process.stdout.write(`\n\x1b[1m▶ ${t}\x1b[0m\n`);
 
 async function kspray(args: string[], o: { allowFail?: boolean } = {}): Promise<number> {
   process.stdout.write(`\n$ kspray ${args.join(' ')}\n`);
-  const r = await execa(process.execPath, [KSPRAY, ...args], { stdio: 'inherit', reject: false, cwd: dir });
+  const r = await execa(KSPRAY, args, { stdio: 'inherit', reject: false, cwd: dir });
   if (r.exitCode !== 0 && !o.allowFail) throw new Error(`kspray ${args[0]} exited with ${r.exitCode}`);
   return r.exitCode ?? 1;
 }
@@ -29,7 +29,7 @@ function newestBackup(json: string): string | undefined {
 }
 
 async function has(command: string): Promise<boolean> {
-  const r = await execa(process.execPath, [KSPRAY, '--help'], { reject: false });
+  const r = await execa(KSPRAY, ['--help'], { reject: false });
   return new RegExp(`^\\s+${command}\\b`, 'm').test(r.stdout);
 }
 
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
     say('5. Take and verify an etcd backup, pulled to this machine');
     await kspray([...c, 'etcd-backup']);
     await kspray([...c, 'etcd-backup', 'list']);
-    const listed = await execa(process.execPath, [KSPRAY, ...c, 'etcd-backup', 'list', '-o', 'json'], { cwd: dir, reject: false });
+    const listed = await execa(KSPRAY, [...c, 'etcd-backup', 'list', '-o', 'json'], { cwd: dir, reject: false });
     const newest = newestBackup(listed.stdout);
     if (newest) await kspray([...c, 'etcd-backup', 'verify', newest]);
   }

@@ -4,7 +4,7 @@ import { ExitCode, exitCodeOf, isKsprayError } from './errors.js';
 import { createReporter, detectMode, wantsColor } from './io/reporter.js';
 
 /** The subcommand, skipping global options and the value of -c/--config. */
-function commandOf(argv: string[]): string | undefined {
+export function commandOf(argv: string[]): string | undefined {
   const args = argv.slice(2);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;

@@ -2,10 +2,9 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// dist/paths.js and src/paths.ts both sit one level below the package root
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-export const packagePath = (...parts: string[]) => join(root, ...parts);
+// dist/*.js and src/paths.ts both sit one level below the package root. Resolved on use, not at load:
+// the startup snapshot (scripts/build.mjs) evaluates this module before it knows where it is installed.
+export const packagePath = (...parts: string[]) => join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), ...parts);
 
 /** .kspray/<cluster>/ next to the config: inventory, runs, known_hosts, fact cache, lock. */
 export const stateDir = (configDir: string, cluster: string) => join(configDir, '.kspray', cluster);

@@ -15,7 +15,7 @@ export interface KsprayRun {
 }
 
 export async function kspray(args: string[], o: { cwd?: string; env?: Record<string, string>; input?: string; timeoutMs?: number } = {}): Promise<KsprayRun> {
-  const r = await execa(process.execPath, [KSPRAY, ...args], {
+  const r = await execa(KSPRAY, args, {
     cwd: o.cwd ?? REPO_DIR,
     env: { CI: 'true', NO_COLOR: '1', ...o.env },
     reject: false,

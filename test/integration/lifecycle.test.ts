@@ -62,7 +62,7 @@ describe('lifecycle in the lab', () => {
   });
 
   it('a second concurrent run is refused while the first holds the lock', async () => {
-    const first = execa(process.execPath, [KSPRAY, '-c', lab.config, 'deploy', ...IGN], { reject: false, env: { CI: 'true', KSPRAY_STANDIN_HANG: 'kube01:Record deployment' } });
+    const first = execa(KSPRAY, ['-c', lab.config, 'deploy', ...IGN], { reject: false, env: { CI: 'true', KSPRAY_STANDIN_HANG: 'kube01:Record deployment' } });
     const lock = path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'lock');
     for (let i = 0; i < 300 && !fs.existsSync(lock); i++) await new Promise((res) => setTimeout(res, 100));
     const second = await lab.run(['deploy', ...IGN]);

@@ -37,11 +37,8 @@ export function ensureBuilt(): void {
       continue;
     }
     try {
-      if (!fresh()) execFileSync('node', [repoPath('node_modules', 'typescript', 'bin', 'tsc'), '-p', repoPath('tsconfig.build.json')], { stdio: 'pipe' });
-    } catch (e) {
-      // tsc still emits when a file being edited elsewhere has a type error; only a missing build is fatal
-      if (!existsSync(repoPath('dist', 'main.js'))) throw e;
-      return;
+      // the same build as `npm run build` minus the type check: the ESM bundle and the startup snapshot together
+      if (!fresh()) execFileSync(process.execPath, [repoPath('scripts', 'build.mjs')], { stdio: 'pipe' });
     } finally {
       rmdirSync(lock);
     }
@@ -58,7 +55,7 @@ export interface CliResult {
 export function kspray(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const clean = { ...process.env, FORCE_COLOR: undefined, KSPRAY_CONFIG: undefined, ...env };
-    execFile('node', [bin, ...args], { cwd, env: clean as NodeJS.ProcessEnv, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(bin, args, { cwd, env: clean as NodeJS.ProcessEnv, timeout: 30_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1) : 0;
       resolve({ code, stdout, stderr });
     });
