@@ -78,9 +78,14 @@ ensure_build() {
   cd "$REPO_DIR"
   [[ -f tsconfig.build.json ]] || return 0
   local src_time dist_time
-  src_time="$(newest_mtime src tsconfig.build.json tsconfig.json package.json)"
+  src_time="$(newest_mtime src tsconfig.build.json tsconfig.json package.json scripts/build.mjs)"
   dist_time="$(newest_mtime dist)"
-  if [[ -z $dist_time || ${src_time:-0} -gt $dist_time ]]; then
+  # the startup snapshot is only used with the node binary that built it (bin/kspray): rebuild after a node change
+  local node_id built_id
+  node_id="$(stat -L -c '%i %s %Y' -- "$(command -v node)" 2>/dev/null || true)"
+  built_id="$node_id"
+  [[ -r dist/kspray.blob.node ]] && read -r built_id <dist/kspray.blob.node
+  if [[ -z $dist_time || ${src_time:-0} -gt $dist_time || $node_id != "$built_id" ]]; then
     log "npm run build"
     run_quiet npm run build --silent
   else

@@ -21,6 +21,7 @@ declare global {
   var __ksprayRequire: NodeJS.Require | undefined;
 }
 
+// bin/kspray only starts the snapshot for these (and without --debug before the command); this check also catches the rest
 const SNAPSHOT_COMMANDS = new Set([undefined, 'help', 'init', 'validate', 'render', 'schema']);
 
 function warm(): void {

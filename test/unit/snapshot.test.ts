@@ -46,10 +46,17 @@ describe('bin/kspray startup snapshot', () => {
     [['nonsense']],
     [['runs', '-o', 'json']],
     [['deploy', '--dry-run']],
+    [['validate', '--debug']],
   ])('gives the same result as the ESM bundle: kspray %j', async (args) => {
     const fast = await kspray(dir, args);
     const plain = await kspray(dir, args, { KSPRAY_NO_SNAPSHOT: '1' });
     expect(fast).toEqual(plain);
+  });
+
+  it.each([[['runs']], [['--debug', 'validate']], [['-c', 'kspray.yaml', 'etcd-backup', 'list']]])('is not loaded for commands outside it: kspray %j', async (args) => {
+    const r = await traced(bin, args, dir);
+    expect(r.snapshot).toBe(false);
+    expect(r.code, r.stderr).toBe(0);
   });
 
   it('is not used with NODE_OPTIONS (V8 refuses a blob built with other flags)', async () => {
