@@ -47,7 +47,7 @@ const timeV = async (argv: string[], extraEnv: Record<string, string> = {}) => {
   if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
   return { s, rssMiB: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024 };
 };
-const kspray = (method: string) => timeV([process.execPath, KSPRAY, '-c', cfg, 'etcd-backup', '--out', out, '--keep', '1', '--member', 'km02'], { KSPRAY_TRANSFER: method });
+const kspray = (method: string) => timeV([KSPRAY, '-c', cfg, 'etcd-backup', '--out', out, '--keep', '1', '--member', 'km02'], { KSPRAY_TRANSFER: method });
 const ssh = sshArgv(info, findHost(info, 'km02'));
 const baseline = async () => {
   const t0 = performance.now();
@@ -60,13 +60,32 @@ const baseline = async () => {
   return { s, rssMiB: 0 };
 };
 
-const results: Record<string, { s: number; rssMiB: number }[]> = { openssh: [], ssh2: [], baseline: [] };
+/** One more kspray run, its output lines stamped with the seconds since start: where the time goes. */
+const timeline = async () => {
+  const t0 = performance.now();
+  const p = execa(KSPRAY, ['-c', cfg, 'etcd-backup', '--out', out, '--keep', '1', '--member', 'km02'], { env, reject: false, all: true, buffer: false });
+  const lines: string[] = [];
+  let rest = '';
+  p.all!.on('data', (d: Buffer) => {
+    const parts = (rest + d.toString()).split('\n');
+    rest = parts.pop()!;
+    for (const l of parts) lines.push(`${((performance.now() - t0) / 1000).toFixed(2).padStart(6)} s  ${l}`);
+  });
+  await p;
+  lines.push(`${((performance.now() - t0) / 1000).toFixed(2).padStart(6)} s  (exit ${p.exitCode})`);
+  return lines;
+};
+
+// the ssh2 (in-process) transfer is the optional path; --methods direct leaves it out
+const methods = arg('--methods', 'direct,ssh2').split(',');
+const results: Record<string, { s: number; rssMiB: number }[]> = { direct: [], ssh2: [], baseline: [] };
+let lines: string[] = [];
 try {
   for (let i = 0; i < runs; i++) {
     results.baseline!.push(await baseline());
-    results.openssh!.push(await kspray('openssh'));
-    results.ssh2!.push(await kspray('ssh2'));
+    for (const m of methods) results[m]!.push(await kspray(m));
   }
+  lines = await timeline();
 } finally {
   fs.rmSync(out, { recursive: true, force: true });
 }
@@ -81,6 +100,10 @@ console.log(`Snapshot: ${(db / 1024 ** 2).toFixed(0)} MiB etcd DB (etcd 3.4.23, 
 console.log('| method | runs | median | min | max | kspray peak RSS (max) |');
 console.log('|---|---|---|---|---|---|');
 console.log(row('`ssh km02 sudo etcdctl snapshot save` + `scp` (baseline)', 'baseline'));
-console.log(row('`kspray etcd-backup`, system ssh stream (`KSPRAY_TRANSFER=openssh`)', 'openssh'));
-console.log(row('`kspray etcd-backup`, ssh2 channel (default)', 'ssh2'));
-console.log(`\nWall-time ratio kspray / baseline (medians): system ssh **${(med(results.openssh!.map((x) => x.s)) / base).toFixed(2)}**, ssh2 **${(med(results.ssh2!.map((x) => x.s)) / base).toFixed(2)}** (target ≤ 1.1).`);
+console.log(row('`kspray etcd-backup`, direct transfer (default)', 'direct'));
+if (methods.includes('ssh2')) console.log(row('`kspray etcd-backup`, in-process ssh2 channel (`KSPRAY_TRANSFER=ssh2`)', 'ssh2'));
+const ratio = (k: string) => (med(results[k]!.map((x) => x.s)) / base).toFixed(2);
+// within a round the two ran back to back, under the same neighbours' load
+const perRound = results.direct!.map((x, i) => (x.s / results.baseline![i]!.s).toFixed(2)).join(', ');
+console.log(`\nWall-time ratio kspray / baseline (medians): direct **${ratio('direct')}**${methods.includes('ssh2') ? `, ssh2 ${ratio('ssh2')}` : ''} (target ≤ 1.1); direct per round: ${perRound}.`);
+console.log(`\nOne more \`kspray etcd-backup\` run, each output line with the seconds since start:\n\n\`\`\`\n${lines.join('\n')}\n\`\`\``);

@@ -13,8 +13,8 @@ const missing = (e: unknown) =>
     : e;
 
 /** A writable that encrypts to `out`; `done` resolves with the digest and size of the encrypted bytes. */
-export function encryptTo(recipients: string[], out: Writable): { input: Writable; done: Promise<{ sha256: string; size: number }> } {
-  const p = startStream(['age', ...recipients.flatMap((r) => ['-r', r])], { stdin: 'pipe' });
+export async function encryptTo(recipients: string[], out: Writable): Promise<{ input: Writable; done: Promise<{ sha256: string; size: number }> }> {
+  const p = await startStream(['age', ...recipients.flatMap((r) => ['-r', r])], { stdin: 'pipe' });
   const hash = createHash('sha256');
   let size = 0;
   const count = new Transform({
@@ -40,8 +40,8 @@ export function encryptTo(recipients: string[], out: Writable): { input: Writabl
 }
 
 /** The decrypted bytes of an age file, as a transfer Source. */
-export function decryptSource(file: string, identity: string): Source {
-  const p = startStream(['age', '-d', '-i', identity, '--', file]);
+export async function decryptSource(file: string, identity: string): Promise<Source> {
+  const p = await startStream(['age', '-d', '-i', identity, '--', file]);
   return {
     stdout: p.stdout,
     done: p.done.then(

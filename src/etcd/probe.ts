@@ -11,15 +11,18 @@ export async function probeMember(s: SshSession): Promise<MemberProbe> {
 
 /**
  * Every member in parallel; one SSH cannot reach counts as down. Sessions are closed afterwards, unless `keep` is
- * given: then they go there, for the caller to reuse (the backup snapshots through one) and close.
+ * given: then they go there, for the caller to reuse (the backup snapshots through one) and close; `onProbe` sees each
+ * kept member's probe as soon as it is in (the backup starts its snapshot then, while the others are still probed).
  */
-export async function probeMembers(c: Cluster, hosts: NodeHost[], o: SessionOptions & { configDir: string }, keep?: Map<string, SshSession>): Promise<MemberProbe[]> {
+export async function probeMembers(c: Cluster, hosts: NodeHost[], o: SessionOptions & { configDir: string }, keep?: Map<string, SshSession>, onProbe?: (p: MemberProbe, s: SshSession) => void): Promise<MemberProbe[]> {
   const { configDir, ...sessOpts } = o;
   const settled = await eachHost(hosts, 8, async (h) => {
     const s = await SshSession.open(targetFor(c, h, configDir), sessOpts);
     if (keep) {
       keep.set(h.name, s);
-      return probeMember(s);
+      const p = await probeMember(s);
+      onProbe?.(p, s);
+      return p;
     }
     try {
       return await probeMember(s);

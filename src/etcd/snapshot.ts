@@ -1,5 +1,6 @@
-// The remote side of a backup: `etcdctl snapshot save` into a private temp dir on one member,
-// check it there (`snapshot status`, sha256), and always remove it. Parsing is pure; the rest runs over SSH.
+// The remote side of a backup: `etcdctl snapshot save` into a private temp dir on one member, check it there
+// (`snapshot status`; sha256 only for a snapshot without etcd's own sha256 trailer, see trailer.ts), and always remove
+// it. Parsing is pure; the rest runs over SSH.
 import { KsprayError } from '../errors.js';
 import type { SshSession } from '../ssh/session.js';
 import { ETCD_ENV } from './status.js';
@@ -48,8 +49,8 @@ export const SNAPSHOT_SCRIPT = [
 ].join('\n');
 
 /**
- * Checks the snapshot on the member (`sh -c CHECK_SCRIPT sh FILE`): its structure and its sha256 — with openssl
- * where it exists (uses the CPU's SHA instructions: ~7× faster than coreutils sha256sum on the lab machine).
+ * Checks the snapshot on the member (`sh -c CHECK_SCRIPT sh FILE [sha256]`): its structure, and with `sha256` its
+ * digest, with openssl where it exists (the CPU's SHA instructions: ~7× faster than coreutils sha256sum in the lab).
  */
 export const CHECK_SCRIPT = [
   'set -eu',
@@ -58,8 +59,11 @@ export const CHECK_SCRIPT = [
   'echo "@@status"',
   STATUS_CMD,
   'echo',
-  'if command -v openssl >/dev/null 2>&1; then S=$(openssl dgst -sha256 -r "$F"); else S=$(sha256sum "$F"); fi',
-  'echo "@@sha256 ${S%% *}"',
+  'if [ "${2:-}" = sha256 ]; then',
+  '  if command -v openssl >/dev/null 2>&1; then S=$(openssl dgst -sha256 -r "$F"); else S=$(sha256sum "$F"); fi',
+  '  echo "@@sha256 ${S%% *}"',
+  'fi',
+  'echo "@@end"',
 ].join('\n');
 
 export function parseSnapshotStatus(text: string): SnapshotStatus | undefined {
@@ -78,7 +82,7 @@ export function parseSnapshotOutput(stdout: string): Partial<RemoteSnapshot> {
   const dir = /@@dir (\S+)/.exec(stdout)?.[1];
   const size = /@@size (\d+)/.exec(stdout)?.[1];
   const sha = /@@sha256 ([0-9a-f]{64})/.exec(stdout)?.[1];
-  const statusText = /@@status\n([\s\S]*?)\n@@sha256/.exec(stdout)?.[1];
+  const statusText = /@@status\n([\s\S]*?)\n@@(?:sha256|end)/.exec(stdout)?.[1];
   const status = statusText ? parseSnapshotStatus(statusText) : undefined;
   return {
     ...(dir && REMOTE_DIR_RE.test(dir) ? { dir, file: `${dir}/snapshot.db` } : {}),
@@ -104,13 +108,13 @@ export async function takeSnapshot(s: SshSession): Promise<{ dir: string; file: 
   return { dir: p.dir, file: p.file!, size: p.size };
 }
 
-/** `snapshot status` and sha256 of the snapshot, on the member. */
-export async function checkSnapshot(s: SshSession, file: string): Promise<{ status: SnapshotStatus; sha256: string }> {
-  const r = await s.exec(['sh', '-c', CHECK_SCRIPT, 'sh', file], { sudo: true });
+/** `snapshot status` of the snapshot on the member, and its sha256 when asked. */
+export async function checkSnapshot(s: SshSession, file: string, o: { sha256: boolean }): Promise<{ status: SnapshotStatus; sha256?: string }> {
+  const r = await s.exec(['sh', '-c', CHECK_SCRIPT, 'sh', file, ...(o.sha256 ? ['sha256'] : [])], { sudo: true });
   const p = parseSnapshotOutput(r.stdout);
-  if (r.code !== 0 || !p.status || !p.sha256)
+  if (r.code !== 0 || !p.status || (o.sha256 && !p.sha256))
     throw new KsprayError('BackupFailed', `${s.target.name}: the snapshot does not pass \`snapshot status\`: ${tail(r.stdout.split('@@status')[1] ?? '') || tail(r.stderr) || `exit ${r.code}`}`);
-  return { status: p.status, sha256: p.sha256 };
+  return { status: p.status, ...(p.sha256 ? { sha256: p.sha256 } : {}) };
 }
 
 /** Remove a temp dir this module created — and nothing else. */

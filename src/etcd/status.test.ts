@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterState, describeState, parseProbe, pickMember, type MemberProbe } from './status.js';
+import { clusterState, describeState, earlyPick, parseProbe, pickMember, type MemberProbe } from './status.js';
 
 // captured from the lab (etcd 3.4.23, three members) with PROBE_SCRIPT on km01
 const KM01 = `@@quota 
@@ -101,5 +101,26 @@ describe('picking the member to snapshot', () => {
     const s = clusterState(ps);
     expect(pickMember(s, ps, {})).toEqual({ error: 'etcd has no quorum (0/3 healthy, 2 needed)' });
     expect(pickMember(s, ps, { allowDegraded: true })).toEqual({ host: 'km01', degraded: true });
+  });
+});
+
+describe('earlyPick', () => {
+  const p = (host: keyof typeof ids) => parseProbe(host, probeText(host));
+  const order = ['km01', 'km02', 'km03'];
+  it('the first follower in probe order, once every member before it is in', () => {
+    const got = new Map<string, MemberProbe>();
+    got.set('km02', p('km02'));
+    expect(earlyPick(order, got)).toBeUndefined(); // km01 may still be the one pickMember takes
+    got.set('km01', p('km01'));
+    expect(earlyPick(order, got)).toBe('km01');
+    const all = new Map(order.map((h) => [h, p(h as keyof typeof ids)]));
+    expect(earlyPick(order, all)).toBe((pickMember(clusterState([...all.values()]), [...all.values()], {}) as { host: string }).host);
+    // km03 leads: never picked early when no follower is in
+    expect(earlyPick(order, new Map([['km01', { host: 'km01', healthy: false }], ['km02', { host: 'km02', healthy: false }], ['km03', p('km03')]]))).toBeUndefined();
+  });
+  it('--member: as soon as that member is healthy (by host or etcd name)', () => {
+    expect(earlyPick(order, new Map([['km03', p('km03')]]), 'km03')).toBe('km03');
+    expect(earlyPick(order, new Map([['km01', p('km01')]]), 'etcd1')).toBe('km01');
+    expect(earlyPick(order, new Map([['km01', parseProbe('km01', NO_QUORUM)]]), 'km01')).toBeUndefined();
   });
 });

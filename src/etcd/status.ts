@@ -164,6 +164,26 @@ export function pickMember(s: ClusterState, probes: MemberProbe[], o: { member?:
   return { error: `etcd has no quorum (${s.healthy}/${s.size} healthy, ${s.quorum} needed)` };
 }
 
+/**
+ * PURE: the member pickMember will pick, decided from the probes in so far (`got`, by host; `order` is the probe
+ * order), or undefined while that is not clear yet. The backup starts its snapshot there without waiting for the other
+ * probes; pickMember, on all of them, has the last word (a snapshot taken on another member is removed unused).
+ */
+export function earlyPick(order: string[], got: ReadonlyMap<string, MemberProbe>, member?: string): string | undefined {
+  const follower = (p: MemberProbe) => p.healthy && Boolean(p.memberId) && Boolean(p.leaderId) && p.leaderId !== '0' && p.leaderId !== p.memberId;
+  if (member) {
+    const named = (x: MemberProbe) => x.name === member || x.members?.find((m) => m.id === x.memberId)?.name === member;
+    const p = [...got.values()].find((x) => x.host === member || named(x));
+    return p?.healthy && p.memberId ? p.host : undefined;
+  }
+  for (const h of order) {
+    const p = got.get(h);
+    if (!p) return undefined;
+    if (follower(p)) return h;
+  }
+  return undefined;
+}
+
 export const mib = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MiB`;
 
 /** Human lines describing the cluster's state. */

@@ -53,6 +53,10 @@ describe('snapshot script output', () => {
       status: { hash: 1509857897, revision: 1208, totalKey: 671, totalSize: 651296 },
     });
   });
+  it('parses a status-only check (snapshots with a sha256 trailer are not hashed on the member)', () => {
+    const check = `@@status\n{"hash":1509857897,"revision":1208,"totalKey":671,"totalSize":651296}\n\n@@end\n`;
+    expect(parseSnapshotOutput(check)).toEqual({ status: { hash: 1509857897, revision: 1208, totalKey: 671, totalSize: 651296 } });
+  });
   it('never accepts a dir it did not make (so it is never removed)', () => {
     expect(parseSnapshotOutput('@@dir /etc\n').dir).toBeUndefined();
     expect(parseSnapshotOutput('@@dir /var/backups/kspray-snapshot.x/../..\n').dir).toBeUndefined();

@@ -22,6 +22,9 @@ export interface BackupMeta {
   /** plaintext snapshot size and sha256 (also for encrypted files) */
   size: number;
   sha256: string;
+  /** how the transfer was verified: the snapshot's own sha256 trailer (computed by etcd while it streamed the
+   *  snapshot: end to end), or a sha256 taken on the member (snapshots without a trailer) */
+  transferCheck?: 'trailer' | 'member-sha256';
   /** set when the stored file is age-encrypted: the recipients and the digest of the stored (encrypted) file */
   encryption?: { tool: 'age'; recipients: string[]; storedSha256: string; storedSize: number };
   /** taken from a member without quorum (--allow-degraded): may miss the last writes */

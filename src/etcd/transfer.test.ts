@@ -1,7 +1,11 @@
 import { Readable, Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { catCommand, opensshArgv, receive, type Source } from './transfer.js';
+import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { start } from '../exec.js';
+import { fetchCommand, opensshArgv, receive, receiveDirect, type DirectFetch, type Source } from './transfer.js';
 
 const data = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
 const source = (buf: Buffer, code = 0): Source => ({ stdout: Readable.from([buf.subarray(0, 1_000_000), buf.subarray(1_000_000)]), done: Promise.resolve({ code, stderr: code ? 'boom' : '' }), abort: () => {} });
@@ -15,8 +19,14 @@ describe('transfer', () => {
   it('hashes while streaming', async () => {
     const s = sink();
     const got = await receive(source(data), s.w, { size: data.length, env: {} });
-    expect(got).toEqual({ sha256: sha(data), bytes: data.length });
+    expect(got).toEqual({ sha256: sha(data), bytes: data.length, trailerOk: false });
     expect(Buffer.concat(s.chunks).equals(data)).toBe(true);
+  });
+  it('checks the snapshot trailer while streaming; every test-hook damage fails it (flip, flip-trailer, truncate)', async () => {
+    const snap = Buffer.concat([data, createHash('sha256').update(data).digest()]);
+    const env = (mode?: string) => (mode ? { KSPRAY_TEST_CORRUPT_TRANSFER: mode } : {});
+    expect((await receive(source(snap), sink().w, { size: snap.length, env: env() })).trailerOk).toBe(true);
+    for (const mode of ['flip', 'flip-trailer', 'truncate']) expect((await receive(source(snap), sink().w, { size: snap.length, env: env(mode) })).trailerOk, mode).toBe(false);
   });
   it('the test hook damages the stream before the hash (flip, truncate)', async () => {
     const flip = await receive(source(data), sink().w, { size: data.length, env: { KSPRAY_TEST_CORRUPT_TRANSFER: 'flip' } });
@@ -28,10 +38,48 @@ describe('transfer', () => {
   it('a failing remote command fails the transfer', async () => {
     await expect(receive(source(data, 1), sink().w, { size: data.length, env: {} })).rejects.toThrow(/exit 1/);
   });
-  it('ssh argv pins host keys and never prompts; sudo password only via stdin', () => {
-    const argv = opensshArgv({ name: 'km01', address: '10.0.0.1', port: 2222, user: 'op', keyFile: '/k' }, '/kh', catCommand('/var/backups/kspray-snapshot.AbC123/snapshot.db', false));
+  it('ssh argv pins host keys and never prompts; the file name and the sudo password go through stdin', () => {
+    const argv = opensshArgv({ name: 'km01', address: '10.0.0.1', port: 2222, user: 'op', keyFile: '/k' }, '/kh', fetchCommand(false));
     expect(argv).toEqual(expect.arrayContaining(['BatchMode=yes', 'StrictHostKeyChecking=yes', 'UserKnownHostsFile=/kh', '-p', '2222', '-l', 'op', '-i', '/k']));
-    expect(argv.at(-1)).toBe('sudo -n -- cat -- /var/backups/kspray-snapshot.AbC123/snapshot.db');
-    expect(catCommand('/f', true)).toBe("sudo -S -p '' -- cat -- /f");
+    expect(argv.at(-1)).toBe(`sudo -n -- sh -c 'read -r F && exec cat -- "$F"'`);
+    expect(fetchCommand(true)).toBe(`sudo -S -p '' -- sh -c 'read -r F && exec cat -- "$F"'`);
+  });
+});
+
+describe('direct transfer: hashing a file while another process writes it', () => {
+  const snap = Buffer.concat([data, createHash('sha256').update(data).digest()]);
+  const run = async (env: NodeJS.ProcessEnv = {}) => {
+    const dir = mkdtempSync(join(tmpdir(), 'kspray-direct-'));
+    const src = join(dir, 'src.db');
+    writeFileSync(src, snap);
+    const partial = join(dir, 'partial');
+    const fd = openSync(partial, 'wx', 0o600);
+    // a writer that pauses half-way, like a network transfer
+    const { child, done } = await start(['sh', '-c', 'head -c 1500000 "$1"; sleep 0.2; tail -c +1500001 "$1"', 'sh', src], { stdoutFd: fd, collect: false });
+    closeSync(fd);
+    const fetch: DirectFetch = { send: () => undefined, abort: () => child.kill(), done };
+    const got = await receiveDirect(partial, fetch, { size: snap.length, env });
+    return { got, disk: readFileSync(partial) };
+  };
+  it('hashes it as it grows and checks the trailer', async () => {
+    const { got, disk } = await run();
+    expect(got).toEqual({ sha256: sha(snap), bytes: snap.length, trailerOk: true });
+    expect(disk.equals(snap)).toBe(true);
+  });
+  it('the test hook damages the file itself (what is hashed is what is on disk)', async () => {
+    for (const mode of ['flip', 'flip-trailer', 'truncate']) {
+      const { got, disk } = await run({ KSPRAY_TEST_CORRUPT_TRANSFER: mode });
+      expect(got.trailerOk, mode).toBe(false);
+      expect(got.sha256, mode).toBe(sha(disk));
+      expect(disk.length, mode).toBe(mode === 'truncate' ? snap.length - 4096 : snap.length);
+    }
+  });
+  it('a failing writer fails the transfer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kspray-direct-'));
+    const partial = join(dir, 'partial');
+    const fd = openSync(partial, 'wx', 0o600);
+    const { child, done } = await start(['sh', '-c', 'echo partial; echo "Permission denied" >&2; exit 1'], { stdoutFd: fd, collect: false });
+    closeSync(fd);
+    await expect(receiveDirect(partial, { send: () => undefined, abort: () => child.kill(), done }, { size: 100, env: {} })).rejects.toThrow(/ssh exit 1/);
   });
 });

@@ -1,14 +1,19 @@
-// Stream a remote file to a local sink at constant memory, hashing (sha256) while it streams.
-// Two ways to read the remote file: a channel on the ssh2 session kspray already holds (the default: no second
-// handshake, measured faster — docs/benchmarks.md "etcd backup"), or the system `ssh` through src/exec.ts
-// (KSPRAY_TRANSFER=openssh).
-import { createHash } from 'node:crypto';
+// Bring a remote file here at constant memory, hashing it (sha256, and the check of an etcd snapshot's own sha256
+// trailer: trailer.ts) while it arrives. Two ways:
+// - direct (the default for plaintext backups): the system `ssh`, connected while the snapshot is still being taken,
+//   writes the file straight into the local partial file and kspray hashes it as it grows, in large reads. No byte
+//   passes through a JavaScript stream, which halved kspray's CPU per transferred MiB (docs/benchmarks.md).
+// - ssh2 (KSPRAY_TRANSFER=ssh2, and always for age-encrypted backups, whose plaintext must be hashed on its way to
+//   `age`): a channel on the session kspray already holds, piped through the hasher to a sink.
+import { open } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KsprayError } from '../errors.js';
-import { startStream } from '../exec.js';
+import { start, type RunResult } from '../exec.js';
 import type { SshSession, SshTarget } from '../ssh/session.js';
 import { shellJoin } from '../ssh/quote.js';
+import { TrailerHasher, type TrailerResult } from './trailer.js';
 
 export interface Source {
   stdout: Readable;
@@ -16,15 +21,15 @@ export interface Source {
   abort(): void;
 }
 
-export type TransferMethod = 'openssh' | 'ssh2';
+export type TransferMethod = 'direct' | 'ssh2';
 
 export function transferMethod(env: NodeJS.ProcessEnv): TransferMethod {
-  return env.KSPRAY_TRANSFER === 'openssh' ? 'openssh' : 'ssh2';
+  return env.KSPRAY_TRANSFER === 'ssh2' ? 'ssh2' : 'direct';
 }
 
-/** The remote command that prints the file: sudo cat, with the sudo password (if any) read from stdin. */
-export function catCommand(file: string, sudoPassword: boolean): string {
-  return sudoPassword ? `sudo -S -p '' -- cat -- ${shellJoin([file])}` : `sudo -n -- cat -- ${shellJoin([file])}`;
+/** The remote half of a direct transfer: as root, wait for the file's path on stdin, then print the file. */
+export function fetchCommand(sudoPassword: boolean): string {
+  return `${sudoPassword ? "sudo -S -p ''" : 'sudo -n'} -- sh -c ${shellJoin(['read -r F && exec cat -- "$F"'])}`;
 }
 
 /** PURE: `ssh` argv with kspray's pinned host keys (StrictHostKeyChecking=yes) and no interaction. */
@@ -38,6 +43,8 @@ export function opensshArgv(t: SshTarget, knownHostsFile: string, remote: string
     '-o', 'ConnectTimeout=15',
     '-o', 'ControlMaster=no',
     '-o', 'ControlPath=none',
+    // AES-GCM first: CPUs with AES instructions do it several times faster than the default chacha20-poly1305
+    '-o', 'Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr',
     '-p', String(t.port),
     ...(t.user ? ['-l', t.user] : []),
     ...(t.keyFile ? ['-i', t.keyFile, '-o', 'IdentitiesOnly=yes'] : []),
@@ -48,55 +55,100 @@ export function opensshArgv(t: SshTarget, knownHostsFile: string, remote: string
   ];
 }
 
-export async function openSource(method: TransferMethod, s: SshSession, file: string, o: { knownHostsFile: string; becomePassword?: string }): Promise<Source> {
-  if (method === 'ssh2') {
-    const st = await s.stream(['cat', '--', file], { sudo: true });
-    return { stdout: st.stdout, done: st.done, abort: () => st.stdout.destroy() };
-  }
+/** The ssh2 way: the file as a stream on a channel of the session kspray holds. */
+export async function openSource(s: SshSession, file: string): Promise<Source> {
+  const st = await s.stream(['cat', '--', file], { sudo: true });
+  return { stdout: st.stdout, done: st.done, abort: () => st.stdout.destroy() };
+}
+
+export interface DirectFetch {
+  /** name the file to fetch (once: the remote side then prints it and exits) */
+  send(file: string): void;
+  /** give up: the remote side gets EOF instead of a file name, the local ssh is stopped */
+  abort(): void;
+  done: Promise<RunResult>;
+}
+
+/**
+ * The direct way, started ahead: the system ssh connects (and sudo authenticates) while the snapshot is being taken,
+ * then waits for the file's name; its output goes into `fd`, not through kspray.
+ */
+export async function startDirectFetch(t: SshTarget, o: { knownHostsFile: string; becomePassword?: string; fd: number }): Promise<DirectFetch> {
+  let stderr = '';
   const pw = o.becomePassword;
-  const p = startStream(opensshArgv(s.target, o.knownHostsFile, catCommand(file, pw !== undefined)), pw !== undefined ? { input: pw + '\n' } : {});
-  return { stdout: p.stdout, done: p.done.then((r) => ({ code: r.exitCode, stderr: r.stderr })), abort: p.kill };
+  const { child, done } = await start(opensshArgv(t, o.knownHostsFile, fetchCommand(pw !== undefined)), {
+    stdin: 'pipe',
+    stdoutFd: o.fd,
+    collect: false,
+    onStderr: (l) => (stderr = (stderr + l + '\n').slice(-65536)),
+  });
+  const stdin = child.stdin!;
+  stdin.on('error', () => undefined); // an early exit surfaces through `done`
+  if (pw !== undefined) stdin.write(pw + '\n');
+  return {
+    send: (file) => stdin.end(file + '\n'),
+    abort: () => {
+      stdin.end();
+      child.kill('SIGTERM');
+    },
+    done: done.then((r) => ({ ...r, stderr })),
+  };
 }
 
 /**
  * TEST HOOK — honoured only when KSPRAY_TEST_CORRUPT_TRANSFER is set (integration tests inject a damaged transfer):
- * `flip` inverts one byte in the middle, `truncate` drops the last 4 KiB. Never set in normal use.
+ * `flip` inverts one byte in the middle, `flip-trailer` the last one, `truncate` drops the last 4 KiB. Never set in normal use.
  */
-export function testCorruption(env: NodeJS.ProcessEnv, size: number): Transform | undefined {
+export function testDamage(env: NodeJS.ProcessEnv, size: number): { flipAt?: number; cutAt?: number } | undefined {
   const mode = env.KSPRAY_TEST_CORRUPT_TRANSFER;
-  if (mode !== 'flip' && mode !== 'truncate') return undefined;
+  if (mode === 'flip') return { flipAt: Math.floor(size / 2) };
+  if (mode === 'flip-trailer') return { flipAt: size - 1 };
+  if (mode === 'truncate') return { cutAt: Math.max(0, size - 4096) };
+  return undefined;
+}
+
+/** The part of `chunk` (at offset `pos`) that survives the damage plan; a flipped byte is flipped in a copy. */
+function damaged(plan: { flipAt?: number; cutAt?: number }, pos: number, chunk: Buffer): Buffer {
+  if (plan.cutAt !== undefined) return chunk.subarray(0, Math.max(0, Math.min(chunk.length, plan.cutAt - pos)));
+  const i = plan.flipAt! - pos;
+  if (i < 0 || i >= chunk.length) return chunk;
+  const c = Buffer.from(chunk);
+  c[i] = c[i]! ^ 0xff;
+  return c;
+}
+
+/** The damage plan as a stream stage (the ssh2 way). */
+export function testCorruption(env: NodeJS.ProcessEnv, size: number): Transform | undefined {
+  const plan = testDamage(env, size);
+  if (!plan) return undefined;
   let seen = 0;
-  const target = Math.floor(size / 2);
-  const cut = Math.max(0, size - 4096);
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
-      const start = seen;
+      const out = damaged(plan, seen, chunk);
       seen += chunk.length;
-      if (mode === 'flip' && target >= start && target < seen) {
-        const c = Buffer.from(chunk);
-        c[target - start] = c[target - start]! ^ 0xff;
-        return cb(null, c);
-      }
-      if (mode === 'truncate') return cb(null, start >= cut ? undefined : chunk.subarray(0, Math.max(0, Math.min(chunk.length, cut - start))));
-      cb(null, chunk);
+      cb(null, out.length ? out : undefined);
     },
   });
 }
 
-export interface Received {
-  sha256: string;
-  bytes: number;
-}
+export type Received = TrailerResult;
 
-/** Pipe source → (test hook) → sha256 → sink. Rejects on any stream error, abort or non-zero remote exit. */
+/**
+ * Buffering between the stages of a transfer. Node's default (16 KiB, half an SSH packet) pauses and resumes the
+ * channel on every packet and makes the file sink write packet by packet; a few MiB lets the file stream batch its
+ * writes (writev) and keeps the channel's window open, at a constant few MiB of memory.
+ */
+export const STREAM_BUFFER = 1024 * 1024;
+
+/** Pipe source → (test hook) → sha256 and trailer check → sink. Rejects on any stream error, abort or non-zero remote exit. */
 export async function receive(src: Source, sink: Writable, o: { size: number; env: NodeJS.ProcessEnv; signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
-  const hash = createHash('sha256');
-  let bytes = 0;
+  const hash = new TrailerHasher();
   let last = 0;
   const hasher = new Transform({
+    highWaterMark: STREAM_BUFFER,
     transform(chunk: Buffer, _enc, cb) {
       hash.update(chunk);
-      bytes += chunk.length;
+      const bytes = hash.bytes;
       if (o.onProgress && bytes - last >= 16 * 1024 * 1024) {
         last = bytes;
         o.onProgress(bytes);
@@ -112,11 +164,64 @@ export async function receive(src: Source, sink: Writable, o: { size: number; en
   } catch (e) {
     src.abort();
     if (o.signal?.aborted) throw new KsprayError('Interrupted', 'backup interrupted during the transfer');
-    throw new KsprayError('BackupFailed', `transfer failed after ${bytes} bytes: ${(e as Error).message}`, { cause: e });
+    throw new KsprayError('BackupFailed', `transfer failed after ${hash.bytes} bytes: ${(e as Error).message}`, { cause: e });
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
   }
   const end = await src.done;
   if (end.code !== 0) throw new KsprayError('BackupFailed', `reading the snapshot on the member failed (exit ${end.code}): ${end.stderr.trim().split('\n').at(-1) ?? ''}`);
-  return { sha256: hash.digest('hex'), bytes };
+  return hash.finish();
+}
+
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * The direct way's hashing: read `path` while the fetch writes it, in large reads as it grows, until the fetch has
+ * exited and the end is reached. Rejects when the fetch fails, is interrupted, or the file cannot be read. The test
+ * hook damages the file itself, so that what is hashed is what is on disk.
+ */
+export async function receiveDirect(path: string, fetch: DirectFetch, o: { size: number; env: NodeJS.ProcessEnv; signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
+  const fh = await open(path, 'r+');
+  const hash = new TrailerHasher();
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  const plan = testDamage(o.env, o.size);
+  let finished = false;
+  const ended = fetch.done.finally(() => (finished = true));
+  ended.catch(() => undefined); // awaited below
+  const onAbort = () => fetch.abort();
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  let pos = 0;
+  let last = 0;
+  try {
+    for (;;) {
+      if (o.signal?.aborted) throw new KsprayError('Interrupted', 'backup interrupted during the transfer');
+      const wasFinished = finished;
+      const room = plan?.cutAt !== undefined ? Math.min(buf.length, plan.cutAt - pos) : buf.length;
+      const { bytesRead } = room > 0 ? await fh.read(buf, 0, room, pos) : { bytesRead: 0 };
+      if (bytesRead === 0) {
+        if (wasFinished) break;
+        await Promise.race([sleep(10), ended]);
+        continue;
+      }
+      let chunk: Buffer = buf.subarray(0, bytesRead);
+      if (plan?.flipAt !== undefined) {
+        const out = damaged(plan, pos, chunk);
+        if (out !== chunk) await fh.write(out, plan.flipAt - pos, 1, plan.flipAt);
+        chunk = out;
+      }
+      hash.update(chunk);
+      pos += bytesRead;
+      if (o.onProgress && pos - last >= 16 * 1024 * 1024) {
+        last = pos;
+        o.onProgress(pos);
+      }
+    }
+    const end = await fetch.done;
+    if (end.exitCode !== 0) throw new KsprayError('BackupFailed', `reading the snapshot on the member failed (ssh exit ${end.exitCode ?? end.signal}): ${end.stderr.trim().split('\n').at(-1) ?? ''}`);
+    if (plan?.cutAt !== undefined) await fh.truncate(plan.cutAt);
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    await fh.close();
+  }
+  return hash.finish();
 }

@@ -10,6 +10,7 @@ import { run, SubprocessError } from '../exec.js';
 import { decryptSource } from './age.js';
 import { parseSnapshotStatus, type SnapshotStatus } from './snapshot.js';
 import { readMeta, type BackupMeta } from './store.js';
+import { hasTrailer } from './trailer.js';
 import { receive, type Source } from './transfer.js';
 
 export interface VerifyResult {
@@ -50,23 +51,25 @@ export async function verifyBackup(file: string, o: { identity?: string; env: No
   const checks: VerifyResult['checks'] = [];
   const encrypted = Boolean(meta?.encryption) || file.endsWith('.age');
   if (!meta) checks.push({ name: 'metadata', ok: false, detail: 'no metadata next to the file: the digest cannot be compared' });
-  const digest = async (src: Source, expected: string | undefined, size: number | undefined, name: string, sink: Writable = discard()) => {
+  const digest = async (src: Source, expected: string | undefined, size: number | undefined, name: string, sink: Writable = discard(), snapshot = true) => {
     const got = await receive(src, sink, { size: size ?? 0, env: {} }).catch((e: Error) => e);
     if (got instanceof Error) return void checks.push({ name, ok: false, detail: got.message.replace('reading the snapshot on the member failed', 'reading failed') });
     const ok = expected === undefined ? null : got.sha256 === expected && (size === undefined || got.bytes === size);
     checks.push({ name, ok, detail: `sha256 ${got.sha256}, ${got.bytes} bytes${ok === false ? `; metadata says ${expected} (${size} bytes)` : ''}` });
+    // etcd's own digest: checkable even without metadata
+    if (snapshot && hasTrailer(got.bytes)) checks.push({ name: 'snapshot sha256 trailer', ok: got.trailerOk, detail: got.trailerOk ? 'the last 32 bytes are the sha256 of the rest, as etcd wrote them' : 'the last 32 bytes are not the sha256 of the rest: the file is damaged' });
   };
   let plain = file;
   let tmp: string | undefined;
   try {
     if (encrypted) {
-      await digest(fileSource(file), meta?.encryption?.storedSha256, meta?.encryption?.storedSize, 'stored (encrypted) file digest');
+      await digest(fileSource(file), meta?.encryption?.storedSha256, meta?.encryption?.storedSize, 'stored (encrypted) file digest', discard(), false);
       if (o.identity) {
         tmp = o.keepPlainIn ?? (await mkdtemp(join(tmpdir(), 'kspray-verify-')));
         plain = join(tmp, 'snapshot.db');
         const out = await open(plain, 'wx', 0o600);
         try {
-          await digest(decryptSource(file, o.identity), meta?.sha256, meta?.size, 'decrypted snapshot digest', out.createWriteStream());
+          await digest(await decryptSource(file, o.identity), meta?.sha256, meta?.size, 'decrypted snapshot digest', out.createWriteStream());
         } finally {
           await out.close().catch(() => undefined);
         }

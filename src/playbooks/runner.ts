@@ -89,7 +89,7 @@ export async function runPlaybook(cmd: AnsibleCommand, o: RunnerOptions): Promis
   });
   const ticker = setInterval(() => spin.update(statusLine(state, Date.now() - began, o.estimateMs)), 1000);
   const toLog = (l: string) => log.write(redact(l) + '\n');
-  const { child, done } = start(cmd.argv, { cwd: cmd.cwd, env: cmd.env, collect: false, onStdout: toLog, onStderr: toLog });
+  const { child, done } = await start(cmd.argv, { cwd: cmd.cwd, env: cmd.env, collect: false, onStdout: toLog, onStderr: toLog });
   let interrupted = false;
   const stop = () => {
     interrupted = true;

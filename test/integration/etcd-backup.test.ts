@@ -82,7 +82,7 @@ describe('etcd-backup in the lab', () => {
     expect(fs.statSync(res.file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(clusterDir()).mode & 0o777).toBe(0o700);
     const meta = JSON.parse(fs.readFileSync(first.replace(/\.db$/, '.json'), 'utf8'));
-    expect(meta).toMatchObject({ cluster: 'kspray-lab', etcdVersion: '3.4.23', degraded: false, size: fs.statSync(first).size });
+    expect(meta).toMatchObject({ cluster: 'kspray-lab', etcdVersion: '3.4.23', degraded: false, size: fs.statSync(first).size, transferCheck: 'trailer' });
     expect(meta.revision).toBeGreaterThan(0);
     expect(meta.totalKey).toBeGreaterThan(2);
     expect(meta.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -98,6 +98,7 @@ describe('etcd-backup in the lab', () => {
     const v = await kspray(['etcd-backup', 'verify', first]);
     expect(v.code, v.all).toBe(0);
     expect(v.stdout).toMatch(/ok {3}snapshot digest/);
+    expect(v.stdout).toMatch(/ok {3}snapshot sha256 trailer/);
     expect(v.stdout).toMatch(/ok {3}snapshot structure: etcdctl: revision/);
     // a damaged copy fails verification
     const bad = path.join(lab.dir, 'damaged.db');
@@ -109,10 +110,23 @@ describe('etcd-backup in the lab', () => {
     const vb = await kspray(['etcd-backup', 'verify', bad]);
     expect(vb.code).toBe(1);
     expect(vb.all).toMatch(/FAIL snapshot digest/);
+    expect(vb.all).toMatch(/FAIL snapshot sha256 trailer/);
   });
 
-  for (const mode of ['flip', 'truncate']) {
-    it(`a ${mode}ped transfer is detected and leaves no file under a final name`, async () => {
+  it('the in-process transfer (KSPRAY_TRANSFER=ssh2) takes the same verified backup', async () => {
+    const r = await kspray(['etcd-backup', '--out', out(), '-o', 'json'], { KSPRAY_TRANSFER: 'ssh2' });
+    expect(r.code, r.all).toBe(0);
+    const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    expect(r.stderr).toMatch(/\(ssh2\); size and the snapshot's own sha256 trailer match/);
+    expect(JSON.parse(fs.readFileSync(res.metadata, 'utf8'))).toMatchObject({ transferCheck: 'trailer', size: fs.statSync(res.file).size });
+    expect(await keyInSnapshot(res.file, '/kspray-test/before')).toBe('v1');
+    expect(partials()).toEqual([]);
+    expect(remoteLeftovers()).toEqual([]);
+  });
+
+  // a byte flipped in the body, one flipped in the snapshot's sha256 trailer, the last 4 KiB cut off
+  for (const mode of ['flip', 'flip-trailer', 'truncate']) {
+    it(`a damaged transfer (${mode}) is detected and leaves no file under a final name`, async () => {
       const before = finals();
       const r = await kspray(['etcd-backup', '--out', out()], { KSPRAY_TEST_CORRUPT_TRANSFER: mode });
       expect(r.code).toBe(1);
