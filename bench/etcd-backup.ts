@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ETCDCTL_ENV, findHost, labUp, readLabInfo, REPO_DIR, sshArgv, sudoRun, type LabInfo } from '../test/lab/index.js';
+import { ETCDCTL_ENV, findHost, labUp, REPO_DIR, sshArgv, sudoRun, type LabInfo } from '../test/lab/index.js';
 
 const arg = (name: string, def: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : def);
 const runs = Number(arg('--runs', '3'));
@@ -16,8 +16,8 @@ const dir = arg('--lab', '/var/tmp/kspray-bench-etcd');
 const KSPRAY = path.join(REPO_DIR, 'bin', 'kspray');
 const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 
-let info: LabInfo | undefined = readLabInfo(dir);
-if (!info) info = await labUp({ dir, subnet: '10.84.0', prefix: 'kbetcd', fresh: true });
+// labUp returns the running lab as is, and brings it back when its hosts are gone (after a reboot)
+const info: LabInfo = await labUp({ dir, subnet: '10.84.0', prefix: 'kbetcd' });
 const cfg = info.configFile;
 const text = fs.readFileSync(cfg, 'utf8');
 if (!/quotaBackendBytes/.test(text)) fs.writeFileSync(cfg, text.replace(/^spec:\n/m, 'spec:\n  etcd:\n    quotaBackendBytes: 4294967296\n'));
@@ -26,7 +26,7 @@ if (deploy.exitCode !== 0) throw new Error(`deploy failed:\n${deploy.stdout}\n${
 
 const km01 = findHost(info, 'km01');
 const sizeOf = async () => {
-  const r = await sudoRun(info!, km01, `${ETCDCTL_ENV} /usr/local/bin/etcdctl endpoint status -w json`);
+  const r = await sudoRun(info, km01, `${ETCDCTL_ENV} /usr/local/bin/etcdctl endpoint status -w json`);
   return Number(/"dbSize":(\d+)/.exec(r.stdout)?.[1] ?? 0);
 };
 if ((await sizeOf()) < mib * 1024 * 1024) {
@@ -52,8 +52,8 @@ const ssh = sshArgv(info, findHost(info, 'km02'));
 const baseline = async () => {
   const t0 = performance.now();
   const remote = `/var/backups/bench-${process.pid}.db`;
-  await execa(ssh[0]!, [...ssh.slice(1), '--', `sudo -n sh -c '${ETCDCTL_ENV} /usr/local/bin/etcdctl snapshot save ${remote} >/dev/null 2>&1 && chown ${info!.sshUser} ${remote}'`]);
-  await execa('scp', ['-q', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${info!.knownHostsFile}`, '-i', info!.keyFile, `${info!.sshUser}@${findHost(info!, 'km02').address}:${remote}`, path.join(out, 'baseline.db')]);
+  await execa(ssh[0]!, [...ssh.slice(1), '--', `sudo -n sh -c '${ETCDCTL_ENV} /usr/local/bin/etcdctl snapshot save ${remote} >/dev/null 2>&1 && chown ${info.sshUser} ${remote}'`]);
+  await execa('scp', ['-q', '-o', 'BatchMode=yes', '-o', `UserKnownHostsFile=${info.knownHostsFile}`, '-i', info.keyFile, `${info.sshUser}@${findHost(info, 'km02').address}:${remote}`, path.join(out, 'baseline.db')]);
   const s = (performance.now() - t0) / 1000;
   await execa(ssh[0]!, [...ssh.slice(1), '--', `sudo -n rm -f ${remote}`]);
   fs.rmSync(path.join(out, 'baseline.db'), { force: true });

@@ -11,7 +11,7 @@ import { KnownHosts } from '../ssh/known-hosts.js';
 import { SshSession } from '../ssh/session.js';
 import { targetFor } from '../ssh/targets.js';
 import { probeMembers } from './probe.js';
-import { checkSnapshot, removeRemote, takeSnapshot } from './snapshot.js';
+import { removeRemote, takeSnapshot } from './snapshot.js';
 import { clusterState, describeState, earlyPick, mib, pickMember, type ClusterState, type MemberProbe } from './status.js';
 import * as store from './store.js';
 import { hasTrailer } from './trailer.js';
@@ -95,7 +95,8 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
       const { host, dir: remoteDir } = { host: pick.host, dir: saved.dir };
       // once the copy here is verified the member's copy is not needed: removed while the local one is committed
       release = () => (released ??= cleanupRemote(fc, sessions, host, remoteDir, sessOpts));
-      return await transferAndStore(fc, o, { dir, name, pick, state, probe, saved, session, download, release });
+      const gone = () => void (released ??= Promise.resolve());
+      return await transferAndStore(fc, o, { dir, name, pick, state, probe, saved, session, download, release, released: gone });
     } finally {
       await download?.discard();
       // a snapshot taken but not transferred (a failure in between) is removed too
@@ -118,7 +119,7 @@ type Chosen = { host: string; degraded: boolean };
  * Stream the snapshot here while it is checked on the member, keep it only if it arrived whole (size, and the
  * snapshot's own sha256 trailer, or the member's sha256 for a snapshot without one), then store it and apply retention.
  */
-async function transferAndStore(fc: FlowContext, o: BackupOptions, x: { dir: string; name: string; pick: Chosen; state: ClusterState; probe: MemberProbe; saved: Saved; session: SshSession; download: Download; release: () => Promise<void> }): Promise<BackupResult> {
+async function transferAndStore(fc: FlowContext, o: BackupOptions, x: { dir: string; name: string; pick: Chosen; state: ClusterState; probe: MemberProbe; saved: Saved; session: SshSession; download: Download; release: () => Promise<void>; released: () => void }): Promise<BackupResult> {
   const { ws, reporter: r } = fc;
   const c = ws.cluster;
   const spec = c.config.spec.etcd;
@@ -130,12 +131,10 @@ async function transferAndStore(fc: FlowContext, o: BackupOptions, x: { dir: str
   // this disk, with no second hashing pass over the file on the member
   const trailer = hasTrailer(saved.size);
   r.host(pick.host, `${mib(saved.size)} saved; checking it there (snapshot status${trailer ? '' : ', sha256'}) while streaming it here${trailer ? " against the snapshot's own sha256" : ''}`);
-  // the member-side check reads the file from its page cache; running it alongside the transfer saves a pass
-  const [checked, got] = await Promise.allSettled([checkSnapshot(x.session, saved.file, { sha256: !trailer }), x.download.receive(saved)]);
-  if (checked.status === 'rejected') throw checked.reason;
-  if (got.status === 'rejected') throw got.reason;
-  const snap = { ...saved, ...checked.value };
-  const stored = got.value;
+  const stored = await x.download.receive(saved, { sha256: !trailer });
+  // the direct transfer's remote half removed the member's copy before it exited: nothing left to release
+  if (stored.remoteRemoved) x.released();
+  const snap = { ...saved, ...stored.check };
   if (stored.bytes !== snap.size || (trailer ? !stored.trailerOk : stored.sha256 !== snap.sha256)) {
     const digest = trailer ? (stored.trailerOk ? "sha256 trailer ok" : "sha256 ≠ the snapshot's own sha256 trailer") : `sha256 ${stored.sha256.slice(0, 16)}… ≠ ${snap.sha256?.slice(0, 16)}…`;
     throw new KsprayError('BackupFailed', `the local copy does not match the snapshot on ${pick.host} (${stored.bytes} of ${snap.size} bytes, ${digest}): discarded`, {

@@ -9,6 +9,7 @@ import type { FlowContext } from '../flows/flow.js';
 import { SubprocessError } from '../exec.js';
 import type { SshSession } from '../ssh/session.js';
 import { encryptTo } from './age.js';
+import { checkSnapshot, parseFetchReport, type MemberCheck } from './snapshot.js';
 import { mib } from './status.js';
 import * as store from './store.js';
 import { openSource, receive, receiveDirect, startDirectFetch, STREAM_BUFFER, transferMethod, type DirectFetch, type Received, type TransferMethod } from './transfer.js';
@@ -20,13 +21,17 @@ export interface Stored {
   trailerOk: boolean;
   /** age-encrypted: digest and size of the stored (encrypted) file */
   encrypted?: { sha256: string; size: number };
+  /** the member's own check of the snapshot, made alongside the transfer */
+  check: MemberCheck;
+  /** the direct transfer removed the member's temp dir itself */
+  remoteRemoved: boolean;
 }
 
 export interface Download {
   readonly partial: string;
   readonly method: TransferMethod;
-  /** bring the snapshot here; resolves once it is hashed and on disk */
-  receive(snap: { file: string; size: number }): Promise<Stored>;
+  /** bring the snapshot here while the member checks it (with its sha256 if asked); resolves once it is hashed and on disk */
+  receive(snap: { file: string; size: number }, o: { sha256: boolean }): Promise<Stored>;
   /** remove the partial file and stop the transfer (safe after success: the partial has been renamed by then) */
   discard(): Promise<void>;
 }
@@ -65,7 +70,7 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
     return isKsprayError(e) ? e : store.ioError(e, `cannot write ${partial}`);
   };
 
-  const receiveSnapshot = async (snap: { file: string; size: number }): Promise<Stored> => {
+  const receiveSnapshot = async (snap: { file: string; size: number }, co: { sha256: boolean }): Promise<Stored> => {
     const flush = flushBehind(fh.fd, () => closed);
     const o = {
       size: snap.size,
@@ -78,12 +83,20 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
     };
     let got: Received;
     let encrypted: Stored['encrypted'];
+    let check: MemberCheck;
+    let remoteRemoved = false;
     if (fetch) {
-      fetch.send(snap.file);
+      fetch.send(snap.file, co);
       got = await receiveDirect(partial, fetch, o).catch((e: unknown) => {
         throw asIoError(e);
       });
+      const report = parseFetchReport(s.target.name, (await fetch.done).stderr, co);
+      ({ check } = report);
+      remoteRemoved = report.removed;
     } else {
+      // the member-side check reads the file from its page cache; running it alongside the transfer saves a pass
+      const checking = checkSnapshot(s, snap.file, co);
+      checking.catch(() => undefined); // awaited below
       // writes through our handle (batched by writev), which stays ours for the fsync below; a FileHandle write
       // stream would hold the handle until it closes it
       const file = new Writable({
@@ -100,6 +113,7 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
       encrypted = enc ? await enc.done.catch((e: unknown) => {
         throw asIoError(e);
       }) : undefined;
+      check = await checking;
     }
     // on disk before it takes its final name
     try {
@@ -108,7 +122,7 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
     } catch (e) {
       throw store.ioError(e, `cannot write ${partial}`);
     }
-    return { partial, sha256: got.sha256, bytes: got.bytes, trailerOk: got.trailerOk, ...(encrypted ? { encrypted } : {}) };
+    return { partial, sha256: got.sha256, bytes: got.bytes, trailerOk: got.trailerOk, ...(encrypted ? { encrypted } : {}), check, remoteRemoved };
   };
   return { partial, method, receive: receiveSnapshot, discard };
 }

@@ -1,6 +1,7 @@
 // The remote side of a backup: `etcdctl snapshot save` into a private temp dir on one member, check it there
 // (`snapshot status`; sha256 only for a snapshot without etcd's own sha256 trailer, see trailer.ts), and always remove
-// it. Parsing is pure; the rest runs over SSH.
+// it. The direct transfer's remote half (FETCH_SCRIPT) does the check and the removal itself. Parsing is pure; the rest
+// runs over SSH.
 import { KsprayError } from '../errors.js';
 import type { SshSession } from '../ssh/session.js';
 import { ETCD_ENV } from './status.js';
@@ -66,6 +67,25 @@ export const CHECK_SCRIPT = [
   'echo "@@end"',
 ].join('\n');
 
+/**
+ * The direct transfer's remote half, as root (`sh -c FETCH_SCRIPT sh CHECK_SCRIPT`): wait for `FILE [sha256]` on stdin,
+ * print the file on stdout while CHECK_SCRIPT checks it alongside, then report the check on stderr and remove the temp
+ * dir: by the time ssh exits, the member holds no copy, with no further round trip. The path must be a snapshot in
+ * one of our temp dirs. EOF instead of a name (the backup was abandoned) exits quietly.
+ */
+export const FETCH_SCRIPT = [
+  'read -r F A || exit 0',
+  'D=${F%/*}',
+  `case "$D" in *..*|${REMOTE_PARENT}/${REMOTE_PREFIX}*/*) exit 2 ;; ${REMOTE_PARENT}/${REMOTE_PREFIX}?*) ;; *) exit 2 ;; esac`,
+  '[ "$F" = "$D/snapshot.db" ] || exit 2',
+  `trap 'rm -rf -- "$D" && echo "@@removed" >&2' EXIT`,
+  'sh -c "$1" sh "$F" $A >"$D/check.out" 2>"$D/check.err" & C=$!',
+  'R=0; cat -- "$F" || R=$?',
+  'wait $C || true',
+  `cat "$D/check.out" >&2; sed 's/^/@@err /' "$D/check.err" >&2`,
+  'exit $R',
+].join('\n');
+
 export function parseSnapshotStatus(text: string): SnapshotStatus | undefined {
   const start = text.indexOf('{');
   if (start < 0) return undefined;
@@ -108,12 +128,31 @@ export async function takeSnapshot(s: SshSession): Promise<{ dir: string; file: 
   return { dir: p.dir, file: p.file!, size: p.size };
 }
 
+export interface MemberCheck {
+  status: SnapshotStatus;
+  sha256?: string;
+}
+
 /** `snapshot status` of the snapshot on the member, and its sha256 when asked. */
-export async function checkSnapshot(s: SshSession, file: string, o: { sha256: boolean }): Promise<{ status: SnapshotStatus; sha256?: string }> {
+export async function checkSnapshot(s: SshSession, file: string, o: { sha256: boolean }): Promise<MemberCheck> {
   const r = await s.exec(['sh', '-c', CHECK_SCRIPT, 'sh', file, ...(o.sha256 ? ['sha256'] : [])], { sudo: true });
-  const p = parseSnapshotOutput(r.stdout);
-  if (r.code !== 0 || !p.status || (o.sha256 && !p.sha256))
-    throw new KsprayError('BackupFailed', `${s.target.name}: the snapshot does not pass \`snapshot status\`: ${tail(r.stdout.split('@@status')[1] ?? '') || tail(r.stderr) || `exit ${r.code}`}`);
+  return memberCheck(s.target.name, r.stdout, r.code === 0 ? '' : tail(r.stderr) || `exit ${r.code}`, o);
+}
+
+/** PURE: FETCH_SCRIPT's report on stderr (among ssh's own lines): the member's check, and whether the temp dir is gone. */
+export function parseFetchReport(host: string, stderr: string, o: { sha256: boolean }): { check: MemberCheck; removed: boolean } {
+  const err = [...stderr.matchAll(/^@@err (.*)$/gm)].map((m) => m[1]).join('\n');
+  return { check: memberCheck(host, stderr, tail(err), o), removed: /^@@removed$/m.test(stderr) };
+}
+
+/** PURE: CHECK_SCRIPT's output as a result, or the error saying why the snapshot is not good. */
+function memberCheck(host: string, out: string, failure: string, o: { sha256: boolean }): MemberCheck {
+  const p = parseSnapshotOutput(out);
+  if (!p.status || (o.sha256 && !p.sha256) || !/@@end/.test(out))
+  {
+    const said = (out.split('@@status')[1]?.split('@@end')[0] ?? '').split('\n').filter((l) => !l.startsWith('@@')).join('\n');
+    throw new KsprayError('BackupFailed', `${host}: the snapshot does not pass \`snapshot status\`: ${tail(said) || failure || 'no report'}`);
+  }
   return { status: p.status, ...(p.sha256 ? { sha256: p.sha256 } : {}) };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseSnapshotOutput } from './snapshot.js';
+import { spawnSync } from 'node:child_process';
+import { FETCH_SCRIPT, parseFetchReport, parseSnapshotOutput } from './snapshot.js';
 import { backupName, isBackupName, metaPathFor, planRetention, stamp } from './store.js';
 
 const at = (iso: string, member = 'km01') => {
@@ -65,3 +66,28 @@ describe('snapshot script output', () => {
     expect(parseSnapshotOutput(out.replace(/\{.*\}/, 'Error: snapshot file has wrong size')).status).toBeUndefined();
   });
 });
+
+describe('the direct transfer\'s remote half (FETCH_SCRIPT)', () => {
+  const status = '@@status\n{"hash":1,"revision":1208,"totalKey":671,"totalSize":651296}\n\n';
+  it('reads the member\'s check and the removal from stderr, among ssh\'s own lines', () => {
+    const r = parseFetchReport('km02', `Warning: something from ssh\n${status}@@end\n@@removed\n`, { sha256: false });
+    expect(r).toEqual({ check: { status: { hash: 1, revision: 1208, totalKey: 671, totalSize: 651296 } }, removed: true });
+    expect(parseFetchReport('km02', `${status}@@sha256 ${'b'.repeat(64)}\n@@end\n`, { sha256: true }).check.sha256).toBe('b'.repeat(64));
+  });
+  it('a failed check is an error naming the member and etcd\'s own words', () => {
+    expect(() => parseFetchReport('km02', '@@status\n@@err Error: snapshot file has wrong size\n@@removed\n', { sha256: false })).toThrow(/km02: the snapshot does not pass `snapshot status`: Error: snapshot file has wrong size/);
+    expect(() => parseFetchReport('km02', `${status}@@end\n`, { sha256: true })).toThrow(/does not pass/);
+  });
+  const run = (input: string) => spawnSync('sh', ['-c', FETCH_SCRIPT, 'sh', 'echo checked'], { input, encoding: 'utf8' });
+  it('prints and removes nothing but a snapshot in one of its own temp dirs', () => {
+    for (const bad of ['/etc/passwd', '/var/backups/kspray-snapshot.x/../../etc/snapshot.db', '/var/backups/kspray-snapshot.x/y/snapshot.db', '/var/backups/kspray-snapshot./snapshot.db', '/var/backups/kspray-snapshot.x/other']) {
+      const r = run(`${bad}\n`);
+      expect(r.status, bad).toBe(2);
+      expect(r.stdout + r.stderr, bad).toBe('');
+    }
+  });
+  it('EOF instead of a name (the backup was abandoned) exits quietly', () => {
+    expect(run('')).toMatchObject({ status: 0, stdout: '', stderr: '' });
+  });
+});
+

@@ -5,6 +5,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { start } from '../exec.js';
+import { CHECK_SCRIPT, FETCH_SCRIPT } from './snapshot.js';
 import { fetchCommand, opensshArgv, receive, receiveDirect, type DirectFetch, type Source } from './transfer.js';
 
 const data = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
@@ -41,8 +42,8 @@ describe('transfer', () => {
   it('ssh argv pins host keys and never prompts; the file name and the sudo password go through stdin', () => {
     const argv = opensshArgv({ name: 'km01', address: '10.0.0.1', port: 2222, user: 'op', keyFile: '/k' }, '/kh', fetchCommand(false));
     expect(argv).toEqual(expect.arrayContaining(['BatchMode=yes', 'StrictHostKeyChecking=yes', 'UserKnownHostsFile=/kh', '-p', '2222', '-l', 'op', '-i', '/k']));
-    expect(argv.at(-1)).toBe(`sudo -n -- sh -c 'read -r F && exec cat -- "$F"'`);
-    expect(fetchCommand(true)).toBe(`sudo -S -p '' -- sh -c 'read -r F && exec cat -- "$F"'`);
+    expect(argv.at(-1)).toBe(`sudo -n -- sh -c '${FETCH_SCRIPT.replaceAll("'", "'\\''")}' sh '${CHECK_SCRIPT.replaceAll("'", "'\\''")}'`);
+    expect(fetchCommand(true).startsWith(`sudo -S -p '' -- sh -c 'read -r F A`)).toBe(true);
   });
 });
 

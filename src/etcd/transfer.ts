@@ -13,6 +13,7 @@ import { KsprayError } from '../errors.js';
 import { start, type RunResult } from '../exec.js';
 import type { SshSession, SshTarget } from '../ssh/session.js';
 import { shellJoin } from '../ssh/quote.js';
+import { CHECK_SCRIPT, FETCH_SCRIPT } from './snapshot.js';
 import { TrailerHasher, type TrailerResult } from './trailer.js';
 
 export interface Source {
@@ -27,9 +28,9 @@ export function transferMethod(env: NodeJS.ProcessEnv): TransferMethod {
   return env.KSPRAY_TRANSFER === 'ssh2' ? 'ssh2' : 'direct';
 }
 
-/** The remote half of a direct transfer: as root, wait for the file's path on stdin, then print the file. */
+/** The remote half of a direct transfer: as root, wait for the file's path on stdin, print the file, check it, remove it (FETCH_SCRIPT). */
 export function fetchCommand(sudoPassword: boolean): string {
-  return `${sudoPassword ? "sudo -S -p ''" : 'sudo -n'} -- sh -c ${shellJoin(['read -r F && exec cat -- "$F"'])}`;
+  return `${sudoPassword ? "sudo -S -p ''" : 'sudo -n'} -- ${shellJoin(['sh', '-c', FETCH_SCRIPT, 'sh', CHECK_SCRIPT])}`;
 }
 
 /** PURE: `ssh` argv with kspray's pinned host keys (StrictHostKeyChecking=yes) and no interaction. */
@@ -62,8 +63,8 @@ export async function openSource(s: SshSession, file: string): Promise<Source> {
 }
 
 export interface DirectFetch {
-  /** name the file to fetch (once: the remote side then prints it and exits) */
-  send(file: string): void;
+  /** name the file to fetch (once: the remote side then prints it, checks it — with its sha256 if asked — and removes it) */
+  send(file: string, o: { sha256: boolean }): void;
   /** give up: the remote side gets EOF instead of a file name, the local ssh is stopped */
   abort(): void;
   done: Promise<RunResult>;
@@ -86,7 +87,7 @@ export async function startDirectFetch(t: SshTarget, o: { knownHostsFile: string
   stdin.on('error', () => undefined); // an early exit surfaces through `done`
   if (pw !== undefined) stdin.write(pw + '\n');
   return {
-    send: (file) => stdin.end(file + '\n'),
+    send: (file, so) => stdin.end(`${file}${so.sha256 ? ' sha256' : ''}\n`),
     abort: () => {
       stdin.end();
       child.kill('SIGTERM');
