@@ -212,7 +212,7 @@ let next: string;
 if (start < 0) next = current.replace(/\n*$/, '\n\n') + out;
 else {
   const end = current.indexOf('\n## ', start + 1);
-  next = current.slice(0, start) + out + (end < 0 ? '' : current.slice(end + 1));
+  next = current.slice(0, start) + out.replace(/\n*$/, '\n\n') + (end < 0 ? '' : current.slice(end + 1));
 }
 writeFileSync(docFile, next.replace(/\n*$/, '\n'));
 process.stdout.write(`\nwrote ${docFile}\n`);
