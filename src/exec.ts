@@ -72,8 +72,8 @@ function lineSplitter(fn: (line: string) => void) {
   };
 }
 
-// execa and its ~50 modules load on the first process started, not with every command that might start one
-// (it was ~130 ms of `kspray etcd-backup`'s start-up, which spawns nothing by default)
+// execa (its own lazily loaded chunk of the bundle, scripts/build.mjs) loads on the first process started, not with
+// every command that might start one
 let execaModule: Promise<typeof import('execa')> | undefined;
 
 /** Start a process; `done` resolves with its result whatever the exit code (callers classify). */
@@ -128,13 +128,22 @@ export async function start(argv: string[], opts: RunOptions = {}): Promise<{ ch
  * stdin is writable when asked for (`stdin: 'pipe'`), stderr is kept (last 64 KiB) for error messages.
  */
 export async function startStream(argv: string[], opts: Omit<RunOptions, 'collect' | 'onStdout'> = {}): Promise<{ stdout: Readable; stdin: Writable | undefined; kill(): void; done: Promise<RunResult> }> {
-  let stderr = '';
-  const { child, done } = await start(argv, { ...opts, collect: false, onStderr: (l) => (stderr = (stderr + l + '\n').slice(-65536)) });
+  const stderr = stderrTail();
+  const { child, done } = await start(argv, { ...opts, collect: false, onStderr: stderr.onStderr });
   return {
     stdout: child.stdout as Readable,
     stdin: (child.stdin ?? undefined) as Writable | undefined,
     kill: () => child.kill('SIGTERM'),
-    done: done.then((r) => ({ ...r, stderr })),
+    done: stderr.into(done),
+  };
+}
+
+/** For processes that do not collect their output: keeps the last 64 KiB of stderr and puts it into the result. */
+export function stderrTail(): { onStderr: (line: string) => void; into: (done: Promise<RunResult>) => Promise<RunResult> } {
+  let text = '';
+  return {
+    onStderr: (l) => (text = (text + l + '\n').slice(-65536)),
+    into: (done) => done.then((r) => ({ ...r, stderr: text })),
   };
 }
 

@@ -92,11 +92,13 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
       const name = store.backupName(new Date(), pick.host, Boolean(spec.backup.ageRecipients?.length));
       download = await beginDownload(fc, session, dir, name);
       saved = await saving;
-      const { host, dir: remoteDir } = { host: pick.host, dir: saved.dir };
-      // once the copy here is verified the member's copy is not needed: removed while the local one is committed
-      release = () => (released ??= cleanupRemote(fc, sessions, host, remoteDir, sessOpts));
-      const gone = () => void (released ??= Promise.resolve());
-      return await transferAndStore(fc, o, { dir, name, pick, state, probe, saved, session, download, release, released: gone });
+      const host = pick.host;
+      const remoteDir = saved.dir;
+      const dl = download;
+      // once the copy here is verified the member's copy is not needed: removed while the local one is committed,
+      // unless the direct transfer's remote half already removed it
+      release = () => (released ??= dl.remoteRemoved ? Promise.resolve() : cleanupRemote(fc, sessions, host, remoteDir, sessOpts));
+      return await transferAndStore(fc, o, { dir, name, pick, state, probe, saved, session, download, release });
     } finally {
       await download?.discard();
       // a snapshot taken but not transferred (a failure in between) is removed too
@@ -119,7 +121,7 @@ type Chosen = { host: string; degraded: boolean };
  * Stream the snapshot here while it is checked on the member, keep it only if it arrived whole (size, and the
  * snapshot's own sha256 trailer, or the member's sha256 for a snapshot without one), then store it and apply retention.
  */
-async function transferAndStore(fc: FlowContext, o: BackupOptions, x: { dir: string; name: string; pick: Chosen; state: ClusterState; probe: MemberProbe; saved: Saved; session: SshSession; download: Download; release: () => Promise<void>; released: () => void }): Promise<BackupResult> {
+async function transferAndStore(fc: FlowContext, o: BackupOptions, x: { dir: string; name: string; pick: Chosen; state: ClusterState; probe: MemberProbe; saved: Saved; session: SshSession; download: Download; release: () => Promise<void> }): Promise<BackupResult> {
   const { ws, reporter: r } = fc;
   const c = ws.cluster;
   const spec = c.config.spec.etcd;
@@ -132,8 +134,6 @@ async function transferAndStore(fc: FlowContext, o: BackupOptions, x: { dir: str
   const trailer = hasTrailer(saved.size);
   r.host(pick.host, `${mib(saved.size)} saved; checking it there (snapshot status${trailer ? '' : ', sha256'}) while streaming it here${trailer ? " against the snapshot's own sha256" : ''}`);
   const stored = await x.download.receive(saved, { sha256: !trailer });
-  // the direct transfer's remote half removed the member's copy before it exited: nothing left to release
-  if (stored.remoteRemoved) x.released();
   const snap = { ...saved, ...stored.check };
   if (stored.bytes !== snap.size || (trailer ? !stored.trailerOk : stored.sha256 !== snap.sha256)) {
     const digest = trailer ? (stored.trailerOk ? "sha256 trailer ok" : "sha256 ≠ the snapshot's own sha256 trailer") : `sha256 ${stored.sha256.slice(0, 16)}… ≠ ${snap.sha256?.slice(0, 16)}…`;

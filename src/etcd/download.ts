@@ -23,13 +23,13 @@ export interface Stored {
   encrypted?: { sha256: string; size: number };
   /** the member's own check of the snapshot, made alongside the transfer */
   check: MemberCheck;
-  /** the direct transfer removed the member's temp dir itself */
-  remoteRemoved: boolean;
 }
 
 export interface Download {
   readonly partial: string;
   readonly method: TransferMethod;
+  /** the direct transfer's remote half has removed the member's temp dir itself (it says so once it is done) */
+  readonly remoteRemoved: boolean;
   /** bring the snapshot here while the member checks it (with its sha256 if asked); resolves once it is hashed and on disk */
   receive(snap: { file: string; size: number }, o: { sha256: boolean }): Promise<Stored>;
   /** remove the partial file and stop the transfer (safe after success: the partial has been renamed by then) */
@@ -52,6 +52,7 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
     await fh.close();
   };
   let fetch: DirectFetch | undefined;
+  let remoteRemoved = false;
   const discard = async () => {
     fetch?.abort();
     await close().catch(() => undefined);
@@ -84,7 +85,6 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
     let got: Received;
     let encrypted: Stored['encrypted'];
     let check: MemberCheck;
-    let remoteRemoved = false;
     if (fetch) {
       fetch.send(snap.file, co);
       got = await receiveDirect(partial, fetch, o).catch((e: unknown) => {
@@ -122,9 +122,17 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
     } catch (e) {
       throw store.ioError(e, `cannot write ${partial}`);
     }
-    return { partial, sha256: got.sha256, bytes: got.bytes, trailerOk: got.trailerOk, ...(encrypted ? { encrypted } : {}), check, remoteRemoved };
+    return { partial, sha256: got.sha256, bytes: got.bytes, trailerOk: got.trailerOk, ...(encrypted ? { encrypted } : {}), check };
   };
-  return { partial, method, receive: receiveSnapshot, discard };
+  return {
+    partial,
+    method,
+    get remoteRemoved() {
+      return remoteRemoved;
+    },
+    receive: receiveSnapshot,
+    discard,
+  };
 }
 
 /**

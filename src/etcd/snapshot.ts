@@ -148,8 +148,7 @@ export function parseFetchReport(host: string, stderr: string, o: { sha256: bool
 /** PURE: CHECK_SCRIPT's output as a result, or the error saying why the snapshot is not good. */
 function memberCheck(host: string, out: string, failure: string, o: { sha256: boolean }): MemberCheck {
   const p = parseSnapshotOutput(out);
-  if (!p.status || (o.sha256 && !p.sha256) || !/@@end/.test(out))
-  {
+  if (!p.status || (o.sha256 && !p.sha256) || !/@@end/.test(out)) {
     const said = (out.split('@@status')[1]?.split('@@end')[0] ?? '').split('\n').filter((l) => !l.startsWith('@@')).join('\n');
     throw new KsprayError('BackupFailed', `${host}: the snapshot does not pass \`snapshot status\`: ${tail(said) || failure || 'no report'}`);
   }

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Transform, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { KsprayError } from '../errors.js';
-import { start, type RunResult } from '../exec.js';
+import { start, stderrTail, type RunResult } from '../exec.js';
 import type { SshSession, SshTarget } from '../ssh/session.js';
 import { shellJoin } from '../ssh/quote.js';
 import { CHECK_SCRIPT, FETCH_SCRIPT } from './snapshot.js';
@@ -75,13 +75,13 @@ export interface DirectFetch {
  * then waits for the file's name; its output goes into `fd`, not through kspray.
  */
 export async function startDirectFetch(t: SshTarget, o: { knownHostsFile: string; becomePassword?: string; fd: number }): Promise<DirectFetch> {
-  let stderr = '';
+  const stderr = stderrTail();
   const pw = o.becomePassword;
   const { child, done } = await start(opensshArgv(t, o.knownHostsFile, fetchCommand(pw !== undefined)), {
     stdin: 'pipe',
     stdoutFd: o.fd,
     collect: false,
-    onStderr: (l) => (stderr = (stderr + l + '\n').slice(-65536)),
+    onStderr: stderr.onStderr,
   });
   const stdin = child.stdin!;
   stdin.on('error', () => undefined); // an early exit surfaces through `done`
@@ -92,7 +92,7 @@ export async function startDirectFetch(t: SshTarget, o: { knownHostsFile: string
       stdin.end();
       child.kill('SIGTERM');
     },
-    done: done.then((r) => ({ ...r, stderr })),
+    done: stderr.into(done),
   };
 }
 
