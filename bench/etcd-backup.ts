@@ -1,13 +1,14 @@
 // `kspray etcd-backup` (snapshot + transfer + verification) against `ssh member etcdctl snapshot save` + `scp`, same run.
-//   npm run build && node --import tsx bench/etcd-backup.ts [--runs 3] [--mib 300] [--lab DIR]
-// Uses the lab at --lab (default: its own at /var/tmp/kspray-bench-etcd, subnet 10.84.0, brought up and deployed if absent),
-// raises spec.etcd.quotaBackendBytes to 4 GiB, fills etcd with --mib MiB of 1 MB random values, then alternates the methods.
+//   npm run build && node --import tsx bench/etcd-backup.ts [--runs 3] [--mib 300] [--methods direct,ssh2] [--lab DIR]
+// Uses the lab at --lab (default: its own at /var/tmp/kspray-bench-etcd, subnet 10.84.0), brought up if absent or down,
+// deploys it, raises spec.etcd.quotaBackendBytes to 4 GiB, fills etcd with --mib MiB of 1 MB random values, then
+// alternates the baseline and the methods.
 // kspray's peak memory comes from /usr/bin/time -v. Prints markdown for docs/benchmarks.md "## etcd backup".
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ETCDCTL_ENV, findHost, labUp, REPO_DIR, sshArgv, sudoRun, type LabInfo } from '../test/lab/index.js';
+import { ETCDCTL_ENV, findHost, labUp, readLabInfo, REPO_DIR, sshArgv, sudoRun, type LabInfo } from '../test/lab/index.js';
 
 const arg = (name: string, def: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : def);
 const runs = Number(arg('--runs', '3'));
@@ -16,8 +17,10 @@ const dir = arg('--lab', '/var/tmp/kspray-bench-etcd');
 const KSPRAY = path.join(REPO_DIR, 'bin', 'kspray');
 const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 
-// labUp returns the running lab as is, and brings it back when its hosts are gone (after a reboot)
-const info: LabInfo = await labUp({ dir, subnet: '10.84.0', prefix: 'kbetcd' });
+// labUp returns the running lab as is, and brings it back when its hosts are gone (after a reboot); a lab given with
+// --lab keeps its own subnet and prefix
+const prior = readLabInfo(dir);
+const info: LabInfo = await labUp({ dir, subnet: prior?.subnet ?? '10.84.0', prefix: prior?.prefix ?? 'kbetcd' });
 const cfg = info.configFile;
 const text = fs.readFileSync(cfg, 'utf8');
 if (!/quotaBackendBytes/.test(text)) fs.writeFileSync(cfg, text.replace(/^spec:\n/m, 'spec:\n  etcd:\n    quotaBackendBytes: 4294967296\n'));
