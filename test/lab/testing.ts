@@ -13,8 +13,12 @@ import { labUp } from './up.js';
 
 export const LAB_TIMEOUT = 180_000;
 
+/** Two checkouts testing on one machine at once shift their subnets and prefixes apart (as test/integration/helpers.ts). */
 export function testLabOptions(name: string, subnetOctet: number) {
-  return { dir: `/var/tmp/kspray-lab-${name}`, subnet: `10.77.${subnetOctet}`, prefix: `kst${subnetOctet}` };
+  const shift = Number(process.env.KSPRAY_TEST_SUBNET_SHIFT ?? 0);
+  const tag = process.env.KSPRAY_TEST_PREFIX ?? '';
+  const octet = subnetOctet + shift;
+  return { dir: `/var/tmp/kspray-lab-${tag}${name}`, subnet: `10.77.${octet}`, prefix: `kst${tag}${octet}`.slice(0, 8) };
 }
 
 export async function freshLab(name: string, subnetOctet: number): Promise<LabInfo> {
