@@ -38,6 +38,12 @@ export function findAnsiblePlaybook(c: Cluster, configDir: string, env: NodeJS.P
   return candidates.find((p) => existsSync(p)) ?? 'ansible-playbook';
 }
 
+/** The cluster's own known_hosts: spec.ssh.knownHostsFile, else in its state dir. */
+export function knownHostsPath(c: Cluster, configDir: string): string {
+  const f = c.config.spec.ssh.knownHostsFile;
+  return f ? resolveFrom(configDir, f) : join(stateDir(configDir, c.name), 'known_hosts');
+}
+
 export async function openWorkspace(ctx: CommandContext): Promise<Workspace> {
   const loaded = await requireValidConfig(ctx.configPath);
   const { cluster, dir } = loaded;
@@ -51,7 +57,7 @@ export async function openWorkspace(ctx: CommandContext): Promise<Workspace> {
     configDir: dir,
     stateDir: sdir,
     inventoryDir: inventoryDir(dir, cluster.name),
-    knownHostsFile: spec.ssh.knownHostsFile ? resolveFrom(dir, spec.ssh.knownHostsFile) : join(sdir, 'known_hosts'),
+    knownHostsFile: knownHostsPath(cluster, dir),
     factCacheDir: join(sdir, 'facts'),
     controlPathDir: join(ctx.env.XDG_RUNTIME_DIR ?? tmpdir(), `kspray-${hash}`),
     lockFile: join(sdir, 'lock'),
