@@ -12,7 +12,7 @@ const version = typeof __KSPRAY_VERSION__ === 'string' ? __KSPRAY_VERSION__ : (J
 
 type Action = (ctx: CommandContext, ...args: any[]) => Promise<number | void>;
 
-export function buildProgram(reporter: Reporter, result: { code: number }): Command {
+export function buildProgram(reporter: Reporter, result: { code: number }, ansibleArgs: string[] = []): Command {
   const program = new Command('kspray')
     .description('One typed config and a handful of safe commands for kubespray clusters')
     .version(version, '-V, --version')
@@ -29,7 +29,8 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
       const globals = cmd.optsWithGlobals() as { config: string; debug?: boolean };
-      const ctx: CommandContext = { reporter, configPath: resolve(globals.config), debug: Boolean(globals.debug), cwd: process.cwd(), env: process.env };
+      const ctx: CommandContext = { reporter, configPath: resolve(globals.config), debug: Boolean(globals.debug), cwd: process.cwd(), env: process.env, ansibleArgs };
+      if (ansibleArgs.length) (await import('./playbooks/passthrough.js')).checkAnsibleArgs(cmd.name(), ansibleArgs);
       const fn = await load();
       const code = await fn(ctx, ...args.slice(0, -1));
       result.code = typeof code === 'number' ? code : 0;

@@ -28,7 +28,10 @@ export async function main(argv: string[]): Promise<number> {
   const reporter = createReporter({ mode, debug, ...(chalk ? { chalk } : {}) });
   try {
     const result = { code: ExitCode.Ok as number };
-    await buildProgram(reporter, result).parseAsync(argv);
+    // everything after `--` is for ansible-playbook; commander never sees it
+    const dd = argv.indexOf('--', 2);
+    const ansibleArgs = dd < 0 ? [] : argv.slice(dd + 1);
+    await buildProgram(reporter, result, ansibleArgs).parseAsync(dd < 0 ? argv : argv.slice(0, dd));
     return result.code;
   } catch (e) {
     const err = e as { code?: string; exitCode?: number; message?: string };

@@ -1,0 +1,128 @@
+// The conventions a newcomer meets first: help, -o json errors, config path errors, `kspray hosts`, `-- ANSIBLE_ARGS`.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, hasStackTrace, kspray, tempDir } from './cli-helpers.js';
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+async function homelab(): Promise<string> {
+  const cwd = tempDir();
+  await kspray(cwd, ['init', '--example', 'homelab']);
+  return cwd;
+}
+
+/** Every command path, from `kspray --help` down (e.g. ["etcd-backup", "verify"]). */
+async function commandPaths(prefix: string[] = []): Promise<string[][]> {
+  const help = (await kspray(tempDir(), [...prefix, '--help'])).stdout;
+  const section = help.split(/^Commands:$/m)[1]?.split(/^\S/m)[0] ?? '';
+  const names = [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
+  const out: string[][] = [];
+  for (const n of names) out.push([...prefix, n], ...(await commandPaths([...prefix, n])));
+  return out;
+}
+
+describe('help', () => {
+  it('every command shows the global options and at least one example', async () => {
+    const paths = await commandPaths();
+    expect(paths.length).toBeGreaterThan(20);
+    for (const p of paths) {
+      const h = (await kspray(tempDir(), [...p, '--help'])).stdout;
+      expect(h, p.join(' ')).toMatch(/^Global Options:$/m);
+      expect(h, p.join(' ')).toMatch(/-c, --config <file>/);
+      expect(h, p.join(' ')).toMatch(/--debug/);
+      expect(h, p.join(' ')).toMatch(/--no-color/);
+      expect(h, p.join(' ')).toMatch(new RegExp(`^Examples:\\n {2}kspray ${p.join(' ')}`, 'm'));
+    }
+  });
+});
+
+describe('-o json errors', () => {
+  it('are one JSON object on stdout with code, message, details and hint, and nothing on stderr', async () => {
+    const r = await kspray(tempDir(), ['doctor', '-o', 'json', '-c', 'nope.yaml']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({
+      type: 'error',
+      code: 'ConfigNotFound',
+      exitCode: 3,
+      message: expect.stringMatching(/^config file \/\S+\/nope\.yaml not found$/),
+      details: [],
+      hint: 'create one with `kspray init` or pass -c FILE (or set KSPRAY_CONFIG)',
+    });
+  });
+});
+
+describe('config paths that cannot be read', () => {
+  it('a directory gets a sentence and a hint, not EISDIR', async () => {
+    const cwd = tempDir();
+    mkdirSync(join(cwd, 'conf'));
+    const r = await kspray(cwd, ['validate', '-c', 'conf']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/error: config path \/\S+\/conf is a directory, not a file\n {2}hint: pass the file itself, e\.g\. -c \/\S+\/conf\/kspray\.yaml/);
+    expect(r.stderr).not.toMatch(/EISDIR/);
+  });
+
+  it.skipIf(process.getuid?.() === 0)('an unreadable file gets a sentence and a hint, not EACCES', async () => {
+    const cwd = await homelab();
+    chmodSync(join(cwd, 'kspray.yaml'), 0o000);
+    const r = await kspray(cwd, ['validate']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/config file .*kspray\.yaml cannot be read: permission denied/);
+  });
+});
+
+describe('kspray hosts', () => {
+  it('lists the hosts with roles, addresses and pinned keys, as text and JSON', async () => {
+    const cwd = await homelab();
+    type Row = { name: string; address: string; roles: string[]; hostKeys: unknown[] };
+    const before = JSON.parse((await kspray(cwd, ['hosts', '-o', 'json'])).stdout) as { hosts: Row[] };
+    expect(before.hosts.map((h) => h.name)).toEqual(['km01', 'km02', 'km03', 'kube01', 'kube02', 'kube03']);
+    expect(before.hosts.every((h) => h.hostKeys.length === 0)).toBe(true);
+    const km01 = before.hosts[0]!.address;
+    const key = 'AAAAC3NzaC1lZDI1NTE5AAAAIHd0ZXN0a2V5d3Rlc3RrZXl3dGVzdGtleXd0ZXN0a2V5';
+    mkdirSync(join(cwd, '.kspray', 'homelab-kubespray'), { recursive: true });
+    writeFileSync(join(cwd, '.kspray', 'homelab-kubespray', 'known_hosts'), `${km01} ssh-ed25519 ${key}\n`);
+    const text = await kspray(cwd, ['hosts']);
+    expect(text.code, text.stderr).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAME +ROLES +ADDRESS +IP +HOST KEY$/);
+    expect(lines[1]).toMatch(new RegExp(`^km01 +control-plane,etcd +${km01.replaceAll('.', '\\.')} +ssh-ed25519 SHA256:\\S+$`));
+    expect(lines.find((l) => l.startsWith('kube01'))).toMatch(/^kube01 +worker +[\d.]+ +not pinned$/);
+    expect(text.stdout).toMatch(/5 of 6 hosts not pinned in .*: run `kspray hosts trust`/);
+    const json = JSON.parse((await kspray(cwd, ['hosts', '-o', 'json'])).stdout) as { hosts: Row[] };
+    expect(json.hosts[0]).toMatchObject({ roles: ['control-plane', 'etcd'], address: km01, port: 22, hostKeys: [{ type: 'ssh-ed25519' }] });
+  });
+});
+
+describe('-- ANSIBLE_ARGS', () => {
+  it('go to every ansible-playbook of the flow and show in the dry-run', async () => {
+    const cwd = await homelab();
+    const r = await kspray(cwd, ['deploy', '--dry-run', '--skip-preflight', '--', '--tags', 'k8s-cluster', '-vv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/ansible-playbook .* --tags k8s-cluster -vv cluster\.yml/);
+  });
+
+  it.each([
+    [['--limit', 'km01'], /--limit is not passed through: kspray computes the hosts/],
+    [['-lkm01'], /-lkm01 is not passed through/],
+    [['-i', 'other.ini'], /-i is not passed through: kspray renders the inventory/],
+    [['--ssh-common-args=-o StrictHostKeyChecking=no'], /host keys stay verified/],
+    [['-e', 'ansible_host_key_checking=false'], /would change how host keys are checked/],
+    [['--extra-vars={"ansible_ssh_common_args": "-o UserKnownHostsFile=/dev/null"}'], /would change how host keys are checked/],
+    [['--check'], /kubespray does not support check mode/],
+    [['-K'], /use kspray's own --ask-become-pass/],
+  ])('refuse %j with the reason, before anything runs', async (args, message) => {
+    const cwd = await homelab();
+    const r = await kspray(cwd, ['upgrade', '--to', 'v1.29.5', '--dry-run', '--', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('are refused by commands that run no playbook', async () => {
+    const r = await kspray(await homelab(), ['validate', '--', '-vvv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/only deploy, add-node, remove-node, upgrade, reset pass arguments to ansible-playbook/);
+  });
+});
