@@ -1,8 +1,10 @@
 // The conventions a newcomer meets first: help, -o json errors, config path errors, `kspray hosts`, `-- ANSIBLE_ARGS`.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, hasStackTrace, kspray, tempDir } from './cli-helpers.js';
+import { exampleText, repoPath } from './helpers.js';
 
 beforeAll(() => ensureBuilt(), 120_000);
 
@@ -124,5 +126,35 @@ describe('-- ANSIBLE_ARGS', () => {
     const r = await kspray(await homelab(), ['validate', '--', '-vvv']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/only deploy, add-node, remove-node, upgrade, reset pass arguments to ansible-playbook/);
+  });
+});
+
+describe('kspray init', () => {
+  it('the starter says which values are placeholders, validate lists them, and deploy refuses them', async () => {
+    const cwd = tempDir();
+    const data = tempDir();
+    const init = await kspray(cwd, ['init'], { XDG_DATA_HOME: data });
+    expect(init.code, init.stderr).toBe(0);
+    const text = readFileSync(join(cwd, 'kspray.yaml'), 'utf8');
+    expect(text).toMatch(/^# PLACEHOLDERS: /m);
+    // the schema line names a copy outside the install and is absolute, so it survives moving either
+    const schema = /^# yaml-language-server: \$schema=(file:\/\/\S+)$/m.exec(text)?.[1];
+    expect(schema).toBeDefined();
+    expect(fileURLToPath(schema!).startsWith(data)).toBe(true);
+    expect(readFileSync(fileURLToPath(schema!), 'utf8')).toBe(readFileSync(repoPath('schema', 'kspray.schema.json'), 'utf8'));
+    const v = await kspray(cwd, ['validate', '-o', 'json']);
+    expect(v.code).toBe(0);
+    const problems = (JSON.parse(v.stdout) as { warnings: { rule: string; path: string }[] }).warnings.filter((p) => p.rule === 'placeholder/documentation-address');
+    expect(problems.map((p) => p.path)).toEqual(['spec.hosts[0].address', 'spec.hosts[1].address', 'spec.hosts[2].address', 'spec.hosts[3].address']);
+    const d = await kspray(cwd, ['deploy']);
+    expect(d.code).toBe(3);
+    expect(d.stderr).toMatch(/kspray\.yaml still has 4 placeholder addresses; nothing was run/);
+    expect(existsSync(join(cwd, '.kspray', 'my-cluster', 'runs'))).toBe(false);
+  });
+
+  it("the shipped examples' comments name nothing outside the project", () => {
+    for (const name of ['starter', 'homelab'] as const)
+      for (const line of exampleText(name).split('\n').filter((l) => l.includes('#')))
+        expect(line, name).not.toMatch(/shared\/|reference\/|\.md\b|architecture doc|the doc\b/);
   });
 });

@@ -2,8 +2,9 @@ import type { Rule } from './context.js';
 import { identityRules } from './identity.js';
 import { kubesprayAssertRules } from './kubespray-asserts.js';
 import { networkRules } from './network.js';
+import { placeholderRules } from './placeholders.js';
 import { sideEffectRules } from './side-effects.js';
 import { versionRules } from './versions.js';
 
-export const allRules: Rule[] = [...versionRules, ...identityRules, ...networkRules, ...kubesprayAssertRules, ...sideEffectRules];
+export const allRules: Rule[] = [...versionRules, ...identityRules, ...networkRules, ...kubesprayAssertRules, ...sideEffectRules, ...placeholderRules];
 export type { Rule, RuleContext } from './context.js';
