@@ -56,7 +56,7 @@ const reservedV4: { range: Range; what: string }[] = [
   ['127.0.0.0/8', 'the loopback range 127.0.0.0/8'],
   ['169.254.0.0/16', 'the link-local range 169.254.0.0/16'],
   ['224.0.0.0/4', 'the multicast range 224.0.0.0/4'],
-  ['255.255.255.255/32', 'the broadcast address'],
+  ['255.255.255.255/32', 'the broadcast address 255.255.255.255'],
   ['240.0.0.0/4', 'the reserved range 240.0.0.0/4'],
 ].map(([cidr, what]) => ({ range: (parseNetwork(cidr!) as { range: Range }).range, what: what! }));
 

@@ -4,10 +4,12 @@ import { ipAt, isIPv4, parseNetwork, parsePoolEntry, reservedOverlap, singleRang
 import type { ProblemList } from '../problems.js';
 import { hostPath, type Rule } from './context.js';
 
-function checkAddress(problems: ProblemList, path: string, ip: string, role: string, allow: readonly ReservedKind[] = []): boolean {
+const unicastFix = 'use a routable unicast IPv4 address, e.g. 192.168.10.21';
+
+function checkAddress(problems: ProblemList, path: string, ip: string, role: string, allow: readonly ReservedKind[] = [], fix = unicastFix): boolean {
   if (!isIPv4(ip)) return true;
   const hit = reservedOverlap(singleRange(ip), allow);
-  if (hit) problems.error('address/reserved', path, `${ip} is in ${hit.what}, which cannot be ${role}`, `use the ${role.replace(/^an? /, '')}'s routable unicast IPv4 address`);
+  if (hit) problems.error('address/reserved', path, `${ip} is ${hit.kind === 'broadcast' ? '' : 'in '}${hit.what}, which cannot be ${role}`, fix);
   return !hit;
 }
 
@@ -66,7 +68,7 @@ export const addressRules: Rule[] = [
       for (const [pi, pool] of m.pools.entries())
         for (const [ai, entry] of pool.addresses.entries()) checkRange(problems, `spec.addons.metallb.pools[${pi}].addresses[${ai}]`, entry, 'a MetalLB pool', parsePoolEntry);
     const n = spec.dns.nodelocaldns;
-    if (n.enabled) checkAddress(problems, 'spec.dns.nodelocaldns.ip', n.ip, 'the NodeLocal DNS address', ['link-local']);
+    if (n.enabled) checkAddress(problems, 'spec.dns.nodelocaldns.ip', n.ip, 'the NodeLocal DNS address', ['link-local'], 'use a link-local address such as 169.254.25.10');
   },
 
   function dnsLoops({ cluster, problems }) {

@@ -14,8 +14,7 @@ export function labelKeyProblem(key: string): string | undefined {
   const [prefix, name] = slash < 0 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
   if (prefix !== undefined) {
     if (prefix === '') return 'has an empty prefix before "/"';
-    const why = dnsDomainProblem(prefix);
-    if (why) return `has the prefix "${prefix}", which ${why} (a prefix must be a lower-case DNS subdomain)`;
+    if (dnsDomainProblem(prefix)) return `has the prefix "${prefix}", which is not a lower-case DNS subdomain`;
   }
   if (name === '') return 'has an empty name';
   if (name.length > 63) return `has a name of ${name.length} characters (63 at most)`;
