@@ -19,24 +19,23 @@ async function commandPaths(prefix: string[] = []): Promise<string[][]> {
   const help = (await kspray(tempDir(), [...prefix, '--help'])).stdout;
   const section = help.split(/^Commands:$/m)[1]?.split(/^\S/m)[0] ?? '';
   const names = [...section.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!).filter((n) => n !== 'help');
-  const out: string[][] = [];
-  for (const n of names) out.push([...prefix, n], ...(await commandPaths([...prefix, n])));
-  return out;
+  const below = await Promise.all(names.map((n) => commandPaths([...prefix, n])));
+  return names.flatMap((n, i) => [[...prefix, n], ...below[i]!]);
 }
 
 describe('help', () => {
   it('every command shows the global options and at least one example', async () => {
     const paths = await commandPaths();
     expect(paths.length).toBeGreaterThan(20);
-    for (const p of paths) {
-      const h = (await kspray(tempDir(), [...p, '--help'])).stdout;
+    const helps = await Promise.all(paths.map(async (p) => [p, (await kspray(tempDir(), [...p, '--help'])).stdout] as const));
+    for (const [p, h] of helps) {
       expect(h, p.join(' ')).toMatch(/^Global Options:$/m);
       expect(h, p.join(' ')).toMatch(/-c, --config <file>/);
       expect(h, p.join(' ')).toMatch(/--debug/);
       expect(h, p.join(' ')).toMatch(/--no-color/);
       expect(h, p.join(' ')).toMatch(new RegExp(`^Examples:\\n {2}kspray ${p.join(' ')}`, 'm'));
     }
-  });
+  }, 60_000);
 });
 
 describe('-o json errors', () => {
