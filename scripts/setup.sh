@@ -5,6 +5,7 @@
 #   bash scripts/setup.sh [--quiet] [--verbose]
 #     --quiet    accepted for the npm scripts; progress lines are always shown, since a silent first run looks hung
 #     --verbose  also stream each step's own output (it always goes to ~/.cache/kspray/setup-logs/<step>.log)
+#     --check    change nothing: say what is missing and exit 1, or exit 0 when everything is in place
 # Each step is a `need_X` check and a `do_X` action; add one by writing both and listing it in main().
 set -euo pipefail
 
@@ -84,14 +85,32 @@ need_kube_apiserver() {
 # --- real kubespray for the tests that judge kspray against it --------------------------------------
 need_real_kubespray() { ! bash "$REPO_DIR/scripts/setup-real-kubespray.sh" --check >/dev/null 2>&1; }
 
+# what a run would do, one word per step ("" when everything is in place)
+missing_steps() {
+  [[ -z "$(missing_apt)" ]] || echo apt
+  ! need_ansible_venv || echo ansible-venv
+  ! need_node_modules || echo npm-ci
+  ! need_build || echo build
+  ! need_kube_apiserver || echo kube-apiserver
+  ! need_real_kubespray || echo real-kubespray
+}
+
 main() {
+  local check=0
   for arg in "$@"; do
     case "$arg" in
       --quiet|-q) ;;
       --verbose|-v) SETUP_VERBOSE=1 ;;
-      *) echo "usage: setup.sh [--quiet] [--verbose]" >&2; exit 2 ;;
+      --check) check=1 ;;
+      *) echo "usage: setup.sh [--quiet] [--verbose] [--check]" >&2; exit 2 ;;
     esac
   done
+  if ((check)); then
+    local todo
+    todo="$(missing_steps | tr '\n' ' ')"
+    if [[ -n ${todo// /} ]]; then say "missing: $todo"; exit 1; fi
+    say "everything in place"; exit 0
+  fi
   ensure_root
   local t0=$SECONDS missing
   missing="$(missing_apt | tr '\n' ' ')"
