@@ -5,7 +5,8 @@
 #   $CACHE/real-kubespray/<ref>/            shallow clone of the bundle at <ref>
 #   $CACHE/venvs/kubespray-req-<sha12>/    one venv per distinct requirements.txt
 #   $CACHE/real-kubespray/<ref>.venv         text file: path of that ref's venv
-# Usage: bash scripts/setup-real-kubespray.sh [REF...]   (default: the refs npm test uses; KSPRAY_REAL_REFS overrides)
+# Usage: bash scripts/setup-real-kubespray.sh [--check] [REF...]   (default: the refs npm test uses; KSPRAY_REAL_REFS overrides)
+#   --check   exit 0 when everything is in place (or there is no bundle), 1 when something would be built
 set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,10 +17,13 @@ ROOT="$CACHE_DIR/real-kubespray"
 PY=/usr/bin/python3
 [[ -x $PY ]] || PY="$(command -v python3)"
 
-say() { echo "setup: $*"; }
+# shellcheck source=lib/steps.sh
+source "$REPO_DIR/scripts/lib/steps.sh"
 
+CHECK=0
+if [[ ${1:-} == --check ]]; then CHECK=1; shift; fi
 if [[ ! -f $BUNDLE ]]; then
-  say "real kubespray skipped (no bundle at $BUNDLE)"
+  ((CHECK)) || say "real kubespray skipped (no bundle at $BUNDLE)"
   exit 0
 fi
 
@@ -41,8 +45,7 @@ ensure_checkout() {
   [[ -n $want ]] || { say "error: $ref is not in $BUNDLE" >&2; return 1; }
   if [[ -d $dir/.git && "$(git -C "$dir" rev-parse HEAD 2>/dev/null)" == "$want" ]]; then return 0; fi
   rm -rf "$dir.partial" "$dir"
-  say "cloning kubespray $ref from the bundle"
-  git clone -q --depth 1 --branch "$ref" "$BUNDLE" "$dir.partial" 2>/dev/null
+  step "clone-$ref" "cloning kubespray $ref from the bundle" -- git clone -q --depth 1 --branch "$ref" "$BUNDLE" "$dir.partial"
   git -C "$dir.partial" -c advice.detachedHead=false checkout -q "$want"
   mv "$dir.partial" "$dir"
 }
@@ -53,19 +56,20 @@ venv_for() { # path of the venv for a checkout's requirements.txt
   echo "$CACHE_DIR/venvs/kubespray-req-$sum"
 }
 
-build_venv() { # venv dir, requirements file, label
-  local venv=$1 req=$2 label=$3 log="$1.log" start=$SECONDS
-  [[ -f $venv/.kspray-complete ]] && return 0
-  rm -rf "$venv"
-  say "building the Ansible venv for kubespray $label from its requirements.txt (first run only, 1–3 min)"
-  if ! { "$PY" -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"; } >"$log" 2>&1; then
-    say "failed: venv for kubespray $label; last lines of $log:" >&2
-    tail -n 15 "$log" >&2
-    return 1
-  fi
-  touch "$venv/.kspray-complete"
-  say "venv for kubespray $label ready in $((SECONDS - start)) s"
+make_venv() { # venv dir, requirements file
+  rm -rf "$1"
+  "$PY" -m venv "$1"
+  "$1/bin/pip" install --quiet --disable-pip-version-check -r "$2"
+  touch "$1/.kspray-complete"
 }
+
+if ((CHECK)); then
+  for ref in "${refs[@]}"; do
+    [[ -d $ROOT/$ref/.git && "$(git -C "$ROOT/$ref" rev-parse HEAD 2>/dev/null)" == "$(commit_of "$ref")" ]] || exit 1
+    [[ -f "$(venv_for "$ref")/.kspray-complete" && -f $ROOT/$ref.venv ]] || exit 1
+  done
+  exit 0
+fi
 
 for ref in "${refs[@]}"; do ensure_checkout "$ref"; done
 
@@ -79,7 +83,7 @@ for ref in "${refs[@]}"; do
   [[ -n ${seen[$venv]:-} ]] && continue
   seen[$venv]=1
   if [[ -f $venv/.kspray-complete ]]; then ready=$((ready + 1)); continue; fi
-  build_venv "$venv" "$ROOT/$ref/requirements.txt" "$ref" &
+  step "venv-$ref" "building the Ansible venv for kubespray $ref from its requirements.txt" --note "first run only, about 1.5 min" -- make_venv "$venv" "$ROOT/$ref/requirements.txt" &
   pids+=($!)
   if ((${#pids[@]} >= 2)); then wait "${pids[0]}" || exit 1; pids=("${pids[@]:1}"); fi
 done

@@ -1,127 +1,144 @@
 #!/usr/bin/env bash
 # Prepare this machine for the kspray lab and tests (fresh Debian 12, run as root).
-# Idempotent and quick when everything is already in place.
-#   bash scripts/setup.sh [--quiet]
-# Steps are functions; add a new step by writing a function and listing it in main().
+# Idempotent: a warm run checks each step and prints one line; a cold run prints a line per step, a heartbeat on long
+# steps, and on failure the step and the last lines of its log.
+#   bash scripts/setup.sh [--quiet] [--verbose]
+#     --quiet    accepted for the npm scripts; progress lines are always shown, since a silent first run looks hung
+#     --verbose  also stream each step's own output (it always goes to ~/.cache/kspray/setup-logs/<step>.log)
+#     --check    change nothing: say what is missing and exit 1, or exit 0 when everything is in place
+# Each step is a `need_X` check and a `do_X` action; add one by writing both and listing it in main().
 set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${KSPRAY_CACHE_DIR:-$HOME/.cache/kspray}"
+# shellcheck source=lib/steps.sh
+source "$REPO_DIR/scripts/lib/steps.sh"
 ANSIBLE_CORE_SERIES="2.16"
 VENV_DIR="$CACHE_DIR/venvs/ansible-core-$ANSIBLE_CORE_SERIES"
 APT_PACKAGES=(openssh-server sudo etcd-server etcd-client iproute2 python3-venv openssl hyperfine age time git)
 PIP_REQUIREMENTS=("ansible-core>=2.16.4,<2.17" "jmespath" "netaddr")
-QUIET=0
-
-log() { [[ $QUIET == 1 ]] || echo "setup: $*"; }
-run_quiet() { # run a command; with --quiet show its output only on failure
-  if [[ $QUIET == 1 ]]; then
-    local out
-    if ! out="$("$@" 2>&1)"; then echo "$out" >&2; echo "setup: failed: $*" >&2; return 1; fi
-  else
-    "$@"
-  fi
-}
+KUBE_VERSION="${KSPRAY_KUBE_VERSION:-$(sed -n 's/^DEFAULT_VERSION=//p' "$REPO_DIR/scripts/build-kube-apiserver.sh")}"
+PRESENT=()
 
 ensure_root() {
   if [[ $(id -u) != 0 ]]; then echo "setup: must run as root (the lab creates network namespaces)" >&2; exit 1; fi
 }
 
-ensure_apt_packages() {
-  local missing=() p
+# --- apt packages -----------------------------------------------------------------------------
+missing_apt() {
+  local p
   for p in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"
   done
-  if ((${#missing[@]})); then
-    log "installing apt packages: ${missing[*]}"
-    run_quiet apt-get update
-    DEBIAN_FRONTEND=noninteractive run_quiet apt-get install -y --no-install-recommends "${missing[@]}"
-  else
-    log "apt packages present"
-  fi
-  mkdir -p /run/sshd && chmod 0755 /run/sshd
+}
+do_apt() {
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
 }
 
-ensure_ansible_venv() {
-  local stamp="$VENV_DIR/.kspray-requirements" want
-  want="$(printf '%s\n' "${PIP_REQUIREMENTS[@]}")"
-  if [[ -x $VENV_DIR/bin/ansible-playbook && -f $stamp && "$(cat "$stamp")" == "$want" ]]; then
-    log "ansible venv ok ($VENV_DIR)"
-    return
-  fi
-  log "creating ansible venv at $VENV_DIR"
+# --- the lab's Ansible venv ---------------------------------------------------------------------
+want_pip() { printf '%s\n' "${PIP_REQUIREMENTS[@]}"; }
+need_ansible_venv() {
+  [[ ! -x $VENV_DIR/bin/ansible-playbook || ! -f $VENV_DIR/.kspray-requirements || "$(cat "$VENV_DIR/.kspray-requirements")" != "$(want_pip)" ]]
+}
+do_ansible_venv() {
   local py=/usr/bin/python3
   [[ -x $py ]] || py="$(command -v python3)"
   mkdir -p "$(dirname "$VENV_DIR")"
-  [[ -x $VENV_DIR/bin/pip ]] || run_quiet "$py" -m venv "$VENV_DIR"
-  run_quiet "$VENV_DIR/bin/pip" install --quiet "${PIP_REQUIREMENTS[@]}"
-  printf '%s\n' "$want" >"$stamp"
+  [[ -x $VENV_DIR/bin/pip ]] || "$py" -m venv "$VENV_DIR"
+  "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check "${PIP_REQUIREMENTS[@]}"
+  want_pip >"$VENV_DIR/.kspray-requirements"
 }
 
+# --- node_modules and the build -------------------------------------------------------------------
 # newest mtime (epoch seconds) of files under the given paths, ignoring missing ones
 newest_mtime() {
   { find "$@" -type f -printf "%T@\n" 2>/dev/null || true; } | sort -n | tail -1 | cut -d. -f1
 }
-
-ensure_node_modules() {
-  cd "$REPO_DIR"
-  local lock=package-lock.json marker=node_modules/.package-lock.json
-  if [[ ! -f $marker || $lock -nt $marker ]]; then
-    log "npm ci"
-    run_quiet npm ci --no-audit --no-fund
-  else
-    log "node_modules up to date"
-  fi
+need_node_modules() {
+  [[ ! -f $REPO_DIR/node_modules/.package-lock.json || $REPO_DIR/package-lock.json -nt $REPO_DIR/node_modules/.package-lock.json ]]
 }
-
-ensure_build() {
-  cd "$REPO_DIR"
-  [[ -f tsconfig.build.json ]] || return 0
-  local src_time dist_time
-  src_time="$(newest_mtime src tsconfig.build.json tsconfig.json package.json scripts/build.mjs)"
-  dist_time="$(newest_mtime dist)"
+need_build() {
+  [[ -f $REPO_DIR/tsconfig.build.json ]] || return 1
+  local src_time dist_time node_id built_id
+  src_time="$(cd "$REPO_DIR" && newest_mtime src tsconfig.build.json tsconfig.json package.json scripts/build.mjs)"
+  dist_time="$(cd "$REPO_DIR" && newest_mtime dist)"
   # the startup snapshot is only used with the node binary that built it (bin/kspray): rebuild after a node change
-  local node_id built_id
   node_id="$(stat -L -c '%i %s %Y' -- "$(command -v node)" 2>/dev/null || true)"
   built_id="$node_id"
-  [[ -r dist/kspray.blob.node ]] && read -r built_id <dist/kspray.blob.node
-  if [[ -z $dist_time || ${src_time:-0} -gt $dist_time || $node_id != "$built_id" ]]; then
-    log "npm run build"
-    run_quiet npm run build --silent
-  else
-    log "dist up to date"
-  fi
+  [[ -r $REPO_DIR/dist/kspray.blob.node ]] && read -r built_id <"$REPO_DIR/dist/kspray.blob.node"
+  [[ -z $dist_time || ${src_time:-0} -gt $dist_time || $node_id != "$built_id" ]]
+}
+do_node() { # npm ci builds too (prepare); a separate build only when the sources changed since
+  cd "$REPO_DIR"
+  if need_node_modules; then step npm-ci "installing npm packages (npm ci, builds the CLI too)" --note "about 1 min" -- npm ci --no-audit --no-fund; fi
+  if need_build; then step build "building the CLI (type-check + bundle + startup snapshot)" --note "about 20 s" -- npm run build --silent; fi
 }
 
-# --- kube-apiserver for the lab (issue #6, kspray health) -------------------------------------
-# Builds (or finds cached) kube-apiserver + kubectl via scripts/build-kube-apiserver.sh: ~0.3 s when cached.
+# --- kube-apiserver for the lab -----------------------------------------------------------------
 # KSPRAY_SKIP_KUBE_APISERVER=1 skips it (the lab then runs without an API server).
-ensure_kube_apiserver() {
-  if [[ ${KSPRAY_SKIP_KUBE_APISERVER:-} == 1 ]]; then log "kube-apiserver skipped"; return; fi
-  local dir err
-  err="$(mktemp)"
-  if ! dir="$(bash "$REPO_DIR/scripts/build-kube-apiserver.sh" 2>"$err" | tail -n 1)"; then
-    cat "$err" >&2; rm -f "$err"; echo "setup: failed: build-kube-apiserver.sh" >&2; return 1
-  fi
-  [[ $QUIET == 1 ]] || cat "$err" >&2
-  rm -f "$err"
-  log "kube-apiserver ready ($dir)"
+need_kube_apiserver() {
+  [[ ${KSPRAY_SKIP_KUBE_APISERVER:-} != 1 ]] || return 1
+  [[ ! -x $CACHE_DIR/kube/$KUBE_VERSION/kube-apiserver || ! -x $CACHE_DIR/kube/$KUBE_VERSION/kubectl ]]
 }
-# --- end kube-apiserver ---------------------------------------------------------------------
+
+# --- real kubespray for the tests that judge kspray against it --------------------------------------
+need_real_kubespray() { ! bash "$REPO_DIR/scripts/setup-real-kubespray.sh" --check >/dev/null 2>&1; }
+
+# what a run would do, one word per step ("" when everything is in place)
+missing_steps() {
+  [[ -z "$(missing_apt)" ]] || echo apt
+  ! need_ansible_venv || echo ansible-venv
+  ! need_node_modules || echo npm-ci
+  ! need_build || echo build
+  ! need_kube_apiserver || echo kube-apiserver
+  ! need_real_kubespray || echo real-kubespray
+}
 
 main() {
+  local check=0
   for arg in "$@"; do
     case "$arg" in
-      --quiet|-q) QUIET=1 ;;
-      *) echo "usage: setup.sh [--quiet]" >&2; exit 2 ;;
+      --quiet|-q) ;;
+      --verbose|-v) SETUP_VERBOSE=1 ;;
+      --check) check=1 ;;
+      *) echo "usage: setup.sh [--quiet] [--verbose] [--check]" >&2; exit 2 ;;
     esac
   done
+  if ((check)); then
+    local todo
+    todo="$(missing_steps | tr '\n' ' ')"
+    if [[ -n ${todo// /} ]]; then say "missing: $todo"; exit 1; fi
+    say "everything in place"; exit 0
+  fi
   ensure_root
-  ensure_apt_packages
-  ensure_ansible_venv
-  ensure_node_modules
-  ensure_build
-  ensure_kube_apiserver
+  local t0=$SECONDS missing
+  missing="$(missing_apt | tr '\n' ' ')"
+  if [[ -n ${missing// /} ]]; then
+    # shellcheck disable=SC2086
+    step apt "installing apt packages: $missing" --note "about 1 min" -- do_apt $missing
+  else PRESENT+=("apt packages"); fi
+  mkdir -p /run/sshd && chmod 0755 /run/sshd
+
+  # independent of each other once apt is done: run side by side
+  local pids=()
+  if need_ansible_venv; then step ansible-venv "creating the lab's Ansible venv (ansible-core $ANSIBLE_CORE_SERIES) in $VENV_DIR" --note "about 40 s" -- do_ansible_venv & pids+=($!)
+  else PRESENT+=("ansible venv"); fi
+  if need_node_modules || need_build; then do_node & pids+=($!)
+  else PRESENT+=("node_modules + build"); fi
+  if need_kube_apiserver; then
+    step kube-apiserver "building kube-apiserver $KUBE_VERSION from the Go module proxy" --note "first run only, about 6 min on 2 cores" -- bash "$REPO_DIR/scripts/build-kube-apiserver.sh" & pids+=($!)
+  else PRESENT+=("kube-apiserver $KUBE_VERSION"); fi
+  if need_real_kubespray; then bash "$REPO_DIR/scripts/setup-real-kubespray.sh" & pids+=($!)
+  else PRESENT+=("real kubespray"); fi
+  wait_steps "${pids[@]}" || { say "setup failed (see above)" >&2; exit 1; }
+
+  if ((${#pids[@]} == 0)) && [[ -n ${PRESENT[*]} ]] && [[ -z ${missing// /} ]]; then
+    say "everything in place ($(IFS=,; echo "${PRESENT[*]}" | sed 's/,/, /g')) — $(elapsed $((SECONDS - t0)))"
+  else
+    ((${#PRESENT[@]})) && say "already in place: $(IFS=,; echo "${PRESENT[*]}" | sed 's/,/, /g')"
+    say "ready in $(elapsed $((SECONDS - t0)))"
+  fi
 }
 
 main "$@"

@@ -12,7 +12,7 @@ const version = typeof __KSPRAY_VERSION__ === 'string' ? __KSPRAY_VERSION__ : (J
 
 type Action = (ctx: CommandContext, ...args: any[]) => Promise<number | void>;
 
-export function buildProgram(reporter: Reporter, result: { code: number }): Command {
+export function buildProgram(reporter: Reporter, result: { code: number }, ansibleArgs: string[] = []): Command {
   const program = new Command('kspray')
     .description('One typed config and a handful of safe commands for kubespray clusters')
     .version(version, '-V, --version')
@@ -20,6 +20,8 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .option('--debug', 'print stack traces and debug output')
     .option('--no-color', 'disable colours (also NO_COLOR)')
     .showHelpAfterError('(run with --help for usage)')
+    // -c/--config, --debug and --no-color work after any subcommand: say so in each one's help
+    .configureHelp({ showGlobalOptions: true })
     .exitOverride();
 
   const wrap =
@@ -27,7 +29,8 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     async (...args: unknown[]) => {
       const cmd = args[args.length - 1] as Command;
       const globals = cmd.optsWithGlobals() as { config: string; debug?: boolean };
-      const ctx: CommandContext = { reporter, configPath: resolve(globals.config), debug: Boolean(globals.debug), cwd: process.cwd(), env: process.env };
+      const ctx: CommandContext = { reporter, configPath: resolve(globals.config), debug: Boolean(globals.debug), cwd: process.cwd(), env: process.env, ansibleArgs };
+      if (ansibleArgs.length) (await import('./playbooks/passthrough.js')).checkAnsibleArgs(cmd.name(), ansibleArgs);
       const fn = await load();
       const code = await fn(ctx, ...args.slice(0, -1));
       result.code = typeof code === 'number' ? code : 0;
@@ -52,15 +55,17 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
   program
     .command('render')
     .description('write the kubespray inventory (hosts.yaml + group_vars) for the configured release')
-    .option('-o, --out <dir>', 'output directory (default: .kspray/<cluster>/inventory next to the config)')
+    .option('--out <dir>', 'output directory (default: .kspray/<cluster>/inventory next to the config)')
+    .option('-o, --output <format>', 'output format: text or json (json includes every rendered file)', 'text')
     .option('--force', 'overwrite rendered files that were edited by hand')
     .option('--stdout', 'print the files instead of writing them')
-    .addHelpText('after', '\nExamples:\n  kspray render\n  kspray render -o inventory/homelab')
+    .addHelpText('after', '\nExamples:\n  kspray render\n  kspray render --out inventory/homelab\n  kspray render --stdout -o json | jq -r \'.files[].path\'')
     .action(wrap(async () => (await import('./commands/render.js')).render));
 
   program
     .command('schema')
     .description('print the JSON Schema of kspray.yaml')
+    .addHelpText('after', '\nExamples:\n  kspray schema > kspray.schema.json')
     .action(wrap(async () => (await import('./commands/schema.js')).schema));
 
   const lifecycle = async () => import('./commands/lifecycle.js');
@@ -126,6 +131,7 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .command('doctor')
     .description('check this machine: ansible version for the release, python modules, kubespray checkout, SSH key, pinned host keys')
     .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray doctor\n  kspray doctor -c prod.yaml -o json')
     .action(wrap(async () => (await import('./commands/doctor.js')).doctor));
 
   program
@@ -136,7 +142,12 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .addHelpText('after', '\nExamples:\n  kspray setup\n  kspray setup --repository /srv/mirrors/kubespray.git')
     .action(wrap(async () => (await import('./commands/setup.js')).setup));
 
-  const hosts = program.command('hosts').description('SSH host keys of the cluster');
+  const hosts = program
+    .command('hosts')
+    .description("the cluster's hosts: roles, addresses and pinned SSH host keys (reads files only)")
+    .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray hosts\n  kspray hosts -o json\n  kspray hosts trust')
+    .action(wrap(async () => (await import('./commands/hosts-list.js')).listHosts));
   hosts
     .command('trust [names...]')
     .description('connect once, show each host key fingerprint and pin it in the cluster known_hosts')
@@ -150,12 +161,14 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .command('runs')
     .description('list past runs (.kspray/runs)')
     .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray runs\n  kspray runs show last --log')
     .action(wrap(async () => (await import('./commands/runs.js')).runs));
   runsCmd
     .command('show <id>')
     .description('show one run: steps, commands, failures (id, prefix or "last")')
     .option('--log', 'also print the full ansible output')
     .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray runs show last\n  kspray runs show 20261124T150405Z-deploy --log')
     .action(wrap(async () => (await import('./commands/runs.js')).showRun));
 
   // --- health & kubeconfig (issue #6) -------------------------------------------------------------
@@ -220,12 +233,14 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .description('stored backups of this cluster: size, age, verified or not')
     .option('--out <dir>', 'backup root (default: spec.etcd.backup.dir)')
     .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray etcd-backup list\n  kspray etcd-backup list -o json')
     .action(wrap(async () => withParent((await etcd()).etcdBackupList)));
   backup
     .command('verify <file>')
     .description('check a stored backup: sha256 against its metadata and snapshot structure (local etcdutl/etcdctl)')
     .option('--identity <file>', 'age identity, to verify the plaintext of an encrypted backup')
     .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray etcd-backup verify backups/prod/20261124T030000Z-km01.db\n  kspray etcd-backup verify backup.db.age --identity ~/.config/kspray/age.key')
     .action(wrap(async () => withParent((await etcd()).etcdBackupVerify)));
   become(
     backup
@@ -248,6 +263,7 @@ export function buildProgram(reporter: Reporter, result: { code: number }): Comm
     .option('--system', 'the system units')
     .option('--unit-dir <dir>', 'where schedule --unit-dir wrote them')
     .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray etcd-backup unschedule\n  kspray etcd-backup unschedule --system')
     .action(wrap(async () => withParent((await etcd()).etcdBackupUnschedule)));
   become(
     program

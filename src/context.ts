@@ -7,4 +7,6 @@ export interface CommandContext {
   debug: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** what came after `--` on the command line, for ansible-playbook */
+  ansibleArgs?: string[];
 }

@@ -15,11 +15,9 @@ export function commandOf(argv: string[]): string | undefined {
 }
 
 function wantsJson(argv: string[]): boolean {
-  if (argv.includes('--output=json')) return true;
-  // `render -o DIR` names an output directory, not a format
-  const short = commandOf(argv) === 'render' ? [] : ['-o'];
-  const i = argv.findIndex((a) => a === '--output' || short.includes(a));
-  return (i >= 0 && argv[i + 1] === 'json') || (short.length > 0 && argv.includes('-ojson'));
+  if (argv.includes('--output=json') || argv.includes('-ojson')) return true;
+  const i = argv.findIndex((a) => a === '--output' || a === '-o');
+  return i >= 0 && argv[i + 1] === 'json';
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,24 +28,33 @@ export async function main(argv: string[]): Promise<number> {
   const reporter = createReporter({ mode, debug, ...(chalk ? { chalk } : {}) });
   try {
     const result = { code: ExitCode.Ok as number };
-    await buildProgram(reporter, result).parseAsync(argv);
+    // everything after `--` is for ansible-playbook; commander never sees it
+    const dd = argv.indexOf('--', 2);
+    const ansibleArgs = dd < 0 ? [] : argv.slice(dd + 1);
+    await buildProgram(reporter, result, ansibleArgs).parseAsync(dd < 0 ? argv : argv.slice(0, dd));
     return result.code;
   } catch (e) {
     const err = e as { code?: string; exitCode?: number; message?: string };
     // commander signals help/version/usage errors with its own codes
     if (typeof err.code === 'string' && err.code.startsWith('commander.'))
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? ExitCode.Ok : ExitCode.Usage;
+    // -o json: the error is one JSON object on stdout, not repeated as text on stderr
+    const json = reporter.mode === 'json';
     if (isKsprayError(e)) {
-      reporter.error(e.message);
-      for (const d of e.details) reporter.note(`  ${d}`);
-      if (e.hint) reporter.note(`  hint: ${e.hint}`);
+      if (json) reporter.event({ type: 'error', code: e.code, exitCode: e.exitCode, message: e.message, details: e.details, ...(e.hint ? { hint: e.hint } : {}) });
+      else {
+        reporter.error(e.message);
+        for (const d of e.details) reporter.note(`  ${d}`);
+        if (e.hint) reporter.note(`  hint: ${e.hint}`);
+      }
       if (debug && e.stack) reporter.debug(e.stack);
-      reporter.event({ type: 'error', code: e.code, message: e.message, details: e.details });
       return e.exitCode;
     }
-    reporter.error(`internal error: ${err.message ?? String(e)}`);
+    const hint = 'run again with --debug for the stack trace, and please report it';
+    if (json) reporter.event({ type: 'error', code: 'Internal', exitCode: exitCodeOf(e), message: `internal error: ${err.message ?? String(e)}`, details: [], hint });
+    else reporter.error(`internal error: ${err.message ?? String(e)}`);
     if (debug && e instanceof Error && e.stack) reporter.debug(e.stack);
-    else reporter.note('  run again with --debug for the stack trace, and please report it');
+    else if (!json) reporter.note(`  ${hint}`);
     return exitCodeOf(e);
   }
 }

@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { requireValidConfig, type LoadedFile } from './config/load.js';
+import { formatForList, requireValidConfig, type LoadedFile } from './config/load.js';
+import { PLACEHOLDER_RULE } from './config/rules/placeholders.js';
+import { KsprayError } from './errors.js';
 import type { Cluster } from './config/model.js';
 import type { CommandContext } from './context.js';
 import { inventoryDir, packagePath, resolveFrom, stateDir } from './paths.js';
@@ -38,8 +40,25 @@ export function findAnsiblePlaybook(c: Cluster, configDir: string, env: NodeJS.P
   return candidates.find((p) => existsSync(p)) ?? 'ansible-playbook';
 }
 
-export async function openWorkspace(ctx: CommandContext): Promise<Workspace> {
+/** The cluster's own known_hosts: spec.ssh.knownHostsFile, else in its state dir. */
+export function knownHostsPath(c: Cluster, configDir: string): string {
+  const f = c.config.spec.ssh.knownHostsFile;
+  return f ? resolveFrom(configDir, f) : join(stateDir(configDir, c.name), 'known_hosts');
+}
+
+/** Commands that connect to the hosts refuse a config that still names placeholders (the starter's). */
+function refusePlaceholders(loaded: LoadedFile): void {
+  const found = loaded.warnings.filter((p) => p.rule === PLACEHOLDER_RULE);
+  if (found.length)
+    throw new KsprayError('ConfigInvalid', `${loaded.file} still has ${found.length} placeholder address${found.length === 1 ? '' : 'es'}; nothing was run`, {
+      details: found.map((p) => formatForList(loaded.file, p)),
+      hint: "replace them with your nodes' real addresses, then `kspray validate`",
+    });
+}
+
+export async function openWorkspace(ctx: CommandContext, o: { forHosts?: boolean } = {}): Promise<Workspace> {
   const loaded = await requireValidConfig(ctx.configPath);
+  if (o.forHosts) refusePlaceholders(loaded);
   const { cluster, dir } = loaded;
   const spec = cluster.config.spec;
   const sdir = stateDir(dir, cluster.name);
@@ -51,7 +70,7 @@ export async function openWorkspace(ctx: CommandContext): Promise<Workspace> {
     configDir: dir,
     stateDir: sdir,
     inventoryDir: inventoryDir(dir, cluster.name),
-    knownHostsFile: spec.ssh.knownHostsFile ? resolveFrom(dir, spec.ssh.knownHostsFile) : join(sdir, 'known_hosts'),
+    knownHostsFile: knownHostsPath(cluster, dir),
     factCacheDir: join(sdir, 'facts'),
     controlPathDir: join(ctx.env.XDG_RUNTIME_DIR ?? tmpdir(), `kspray-${hash}`),
     lockFile: join(sdir, 'lock'),

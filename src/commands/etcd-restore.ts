@@ -19,7 +19,7 @@ export interface RestoreOptions extends BecomeOptions {
 }
 
 export async function etcdRestore(ctx: CommandContext, file: string, o: RestoreOptions): Promise<number> {
-  const ws = await openWorkspace(ctx);
+  const ws = await openWorkspace(ctx, { forHosts: true });
   const r = ctx.reporter;
   // a decrypted copy (if any) lives only in a private temp dir for the length of the restore
   const tmp = await mkdtemp(join(tmpdir(), 'kspray-restore-'));

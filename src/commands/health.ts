@@ -16,7 +16,7 @@ export interface HealthOptions extends BecomeOptions {
 }
 
 export async function health(ctx: CommandContext, o: HealthOptions): Promise<number> {
-  const ws = await openWorkspace(ctx);
+  const ws = await openWorkspace(ctx, { forHosts: true });
   const { collectHealth } = await import('../health/run.js');
   const { exitCodeFor, printReport } = await import('../health/report.js');
   const { stateKubeconfig } = await import('../kube/kubeconfig.js');

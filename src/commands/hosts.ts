@@ -27,7 +27,7 @@ interface Entry {
 }
 
 export async function trust(ctx: CommandContext, names: string[], o: { yes?: boolean; replace?: boolean }): Promise<number> {
-  const ws = await openWorkspace(ctx);
+  const ws = await openWorkspace(ctx, { forHosts: true });
   const r = ctx.reporter;
   const unknown = names.filter((n) => !ws.cluster.hosts.some((h) => h.name === n));
   if (unknown.length) throw new KsprayError('BadArgument', `not hosts of ${ws.cluster.name}: ${unknown.join(', ')}`);

@@ -1,6 +1,8 @@
 // kspray init: write a starter or an example config, never over an existing file unless --force.
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { CommandContext } from '../context.js';
 import { KsprayError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
@@ -8,6 +10,23 @@ import { validateText } from '../config/load.js';
 import { packagePath } from '../paths.js';
 
 const examples = ['homelab'] as const;
+
+/**
+ * A copy of the schema in the user's data dir, named by its content: the editor keeps finding it when the config
+ * moves or kspray is reinstalled elsewhere or upgraded (a newer schema gets a directory of its own).
+ */
+async function installSchema(env: NodeJS.ProcessEnv): Promise<string> {
+  const schema = await readFile(packagePath('schema', 'kspray.schema.json'), 'utf8');
+  const id = createHash('sha256').update(schema).digest('hex').slice(0, 12);
+  const dir = join(env.XDG_DATA_HOME ?? join(env.HOME ?? '/root', '.local', 'share'), 'kspray', 'schemas', id);
+  const file = join(dir, 'kspray.schema.json');
+  const current = await readFile(file, 'utf8').catch(() => undefined);
+  if (current !== schema) {
+    await mkdir(dir, { recursive: true });
+    await writeFileAtomic(file, schema, 0o644);
+  }
+  return pathToFileURL(file).href;
+}
 
 export async function init(ctx: CommandContext, opts: { example?: string; force?: boolean }): Promise<number> {
   const name = opts.example ?? 'starter';
@@ -22,8 +41,7 @@ export async function init(ctx: CommandContext, opts: { example?: string; force?
       hint: 'choose another file with -c, or pass --force to overwrite it',
     });
   const body = await readFile(packagePath('templates', 'examples', `${name}.yaml`), 'utf8');
-  const schemaRef = relative(dirname(ctx.configPath), packagePath('schema', 'kspray.schema.json')) || 'kspray.schema.json';
-  const text = `# yaml-language-server: $schema=${schemaRef}\n${body}`;
+  const text = `# yaml-language-server: $schema=${await installSchema(ctx.env)}\n${body}`;
   // the shipped templates must always validate; a failure here is a kspray bug, not a user error
   const check = validateText(text);
   if (check.errors.length) throw new Error(`template ${name} is invalid: ${check.errors.map((p) => p.path + ' ' + p.message).join('; ')}`);

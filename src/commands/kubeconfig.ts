@@ -10,7 +10,7 @@ export interface KubeconfigOptions extends BecomeOptions {
 }
 
 export async function kubeconfig(ctx: CommandContext, o: KubeconfigOptions): Promise<number> {
-  const ws = await openWorkspace(ctx);
+  const ws = await openWorkspace(ctx, { forHosts: true });
   const k = await import('../kube/kubeconfig.js');
   const pw = await becomePassword(o, ctx.env);
   const got = await k.fetchAdminKubeconfig(ws.cluster, { configDir: ws.configDir, knownHostsFile: ws.knownHostsFile, ...(pw !== undefined ? { becomePassword: pw } : {}) });

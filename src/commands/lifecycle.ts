@@ -25,10 +25,10 @@ interface Common extends BecomeOptions {
 
 async function prepare(ctx: CommandContext, o: Common & FlowArgs) {
   checkFlowArgs(o);
-  const ws = await openWorkspace(ctx);
+  const ws = await openWorkspace(ctx, { forHosts: true });
   if (ws.loaded.warnings.length) ctx.reporter.warn(`${ws.loaded.warnings.length} config warning(s); \`kspray validate\` lists them`);
   const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env);
-  return { ws, flow: { dryRun: Boolean(o.dryRun), ...(pw !== undefined ? { becomePassword: pw } : {}) } };
+  return { ws, flow: { dryRun: Boolean(o.dryRun), ansibleArgs: ctx.ansibleArgs ?? [], ...(pw !== undefined ? { becomePassword: pw } : {}) } };
 }
 
 export async function deploy(ctx: CommandContext, o: Common & { skipPreflight?: boolean }): Promise<number> {

@@ -1,6 +1,6 @@
 // Config pipeline: text → YAML (with positions) → schema → normalize → rules → { cluster, problems }. Returns values; never prints.
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { KsprayError } from '../errors.js';
 import { effectiveInput, pointAtExtraVars } from './effective.js';
 import { buildCluster, type Cluster } from './model.js';
@@ -81,14 +81,23 @@ export async function loadConfigFile(path: string): Promise<LoadedFile> {
   try {
     text = await readFile(abs, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new KsprayError(
-      'ConfigNotFound',
-      code === 'ENOENT' ? `config file ${path} not found` : `cannot read config file ${path}: ${code ?? String(e)}`,
-      { hint: code === 'ENOENT' ? 'create one with `kspray init` or pass -c FILE (or set KSPRAY_CONFIG)' : undefined, cause: e },
-    );
+    throw unreadableConfig(path, e);
   }
   return { ...validateText(text), path: abs, dir: dirname(abs), file: basename(abs) };
+}
+
+/** A sentence and a way out for each reason a config file cannot be read. */
+function unreadableConfig(path: string, e: unknown): KsprayError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const [message, hint] =
+    code === 'ENOENT' || code === 'ENOTDIR'
+      ? [`config file ${path} not found`, 'create one with `kspray init` or pass -c FILE (or set KSPRAY_CONFIG)']
+      : code === 'EISDIR'
+        ? [`config path ${path} is a directory, not a file`, `pass the file itself, e.g. -c ${join(path, 'kspray.yaml')}`]
+        : code === 'EACCES' || code === 'EPERM'
+          ? [`config file ${path} cannot be read: permission denied`, `check its permissions (ls -l ${path}) or run kspray as a user who can read it`]
+          : [`config file ${path} cannot be read (${code ?? String(e)})`, 'check the path and the disk'];
+  return new KsprayError('ConfigNotFound', message, { hint, cause: e });
 }
 
 /** Load and require a valid config (for commands that act on it). */

@@ -17,6 +17,8 @@ export interface FlowContext {
   interrupts?: Interrupts;
   record?: RunRecord;
   becomePassword?: string;
+  /** passed through to every ansible-playbook of the flow (`kspray deploy -- --tags x`) */
+  ansibleArgs: string[];
   estimateMs?: number;
   /** lines of the dry-run plan */
   plan: string[];
@@ -36,11 +38,12 @@ export interface Phase {
 export interface FlowOptions {
   dryRun?: boolean;
   becomePassword?: string;
+  ansibleArgs?: string[];
 }
 
 export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: FlowOptions = {}): Promise<number> {
   const r = ws.ctx.reporter;
-  const fc: FlowContext = { name, ws, reporter: r, dryRun: Boolean(o.dryRun), plan: [], cleanups: [], ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}) };
+  const fc: FlowContext = { name, ws, reporter: r, dryRun: Boolean(o.dryRun), plan: [], cleanups: [], ansibleArgs: o.ansibleArgs ?? [], ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}) };
   if (fc.dryRun) return dryRun(fc, phases);
 
   const lock = await acquireLock(ws.lockFile, [name, ...process.argv.slice(3)].join(' '));
@@ -49,6 +52,7 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
   let code: number = ExitCode.Failure;
   try {
     fc.record = await RunRecord.create(ws.configDir, name, ws.cluster.name, process.argv.slice(1));
+    if (fc.ansibleArgs.length) fc.record.result.ansibleArgs = fc.ansibleArgs;
     await fc.record.snapshotConfig(ws.loaded.text);
     const est = await lastDuration(ws.configDir, name, ws.cluster.name);
     if (est !== undefined) fc.estimateMs = est;

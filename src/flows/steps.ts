@@ -1,5 +1,5 @@
 // Phases most flows share: render the inventory, preflight the hosts, run a kubespray playbook.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { KsprayError, isKsprayError } from '../errors.js';
 import { configDigest, renderInventory } from '../inventory/render.js';
 import { applyWrite, planWrite } from '../inventory/write.js';
@@ -35,14 +35,15 @@ export function preflightPhase(opts: { ignore?: string[]; hosts?: (fc: FlowConte
   };
 }
 
+/**
+ * Every master Ansible left in the flow's control dir, found by its socket: masters for hosts the config no longer
+ * names, or opened under another user, close too, and none waits out its ControlPersist after a Ctrl-C.
+ */
 async function closeMasters(fc: FlowContext): Promise<void> {
-  const { ws } = fc;
-  await Promise.all(
-    ws.cluster.hosts.map((h) =>
-      run(['ssh', '-o', `ControlPath=${ws.controlPathDir}/%C`, '-O', 'exit', '-p', String(h.port), ...(h.user ? ['-l', h.user] : []), h.address], { timeoutMs: 5000 }).catch(() => undefined),
-    ),
-  );
-  await rm(ws.controlPathDir, { recursive: true, force: true });
+  const dir = fc.ws.controlPathDir;
+  const sockets = await readdir(dir).catch(() => [] as string[]);
+  await Promise.all(sockets.map((s) => run(['ssh', '-o', `ControlPath=${join(dir, s)}`, '-O', 'exit', 'kspray-master'], { timeoutMs: 5000 }).catch(() => undefined)));
+  await rm(dir, { recursive: true, force: true });
 }
 
 /**
@@ -89,6 +90,7 @@ async function settings(fc: FlowContext) {
     forks: forksFor(ws.cluster.hosts.length),
     eventsFile: fc.record?.eventsFile ?? '/dev/null',
     callbackDir: ws.callbackDir,
+    extraArgs: fc.ansibleArgs,
     ...(pwFile ? { becomePasswordFile: pwFile } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface AnsibleSettings {
   callbackDir: string;
   becomePasswordFile?: string;
   verbosity?: number;
+  /** the user's own ansible-playbook arguments (checked by passthrough.ts), before the playbook */
+  extraArgs?: string[];
 }
 
 export interface AnsibleCommand {
@@ -60,6 +62,7 @@ export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): Ans
   // JSON keeps booleans booleans (kubespray asserts several are real bools)
   if (inv.extraVars && Object.keys(inv.extraVars).length) argv.push('-e', JSON.stringify(inv.extraVars));
   if (s.verbosity) argv.push('-' + 'v'.repeat(s.verbosity));
+  if (s.extraArgs?.length) argv.push(...s.extraArgs);
   argv.push(inv.playbook);
   const env: Record<string, string> = {
     ANSIBLE_CONFIG: `${s.kubesprayDir}/ansible.cfg`,

@@ -16,6 +16,8 @@ export interface RunResult {
   finished?: string;
   durationMs?: number;
   command: string;
+  /** arguments passed through to ansible-playbook after `--` */
+  ansibleArgs?: string[];
   steps: { title: string; command?: string; status: string; durationMs?: number }[];
   failures: { host: string; task: string; msg: string; unreachable: boolean }[];
   recap?: Record<string, unknown>;

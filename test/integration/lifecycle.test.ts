@@ -46,8 +46,11 @@ describe('lifecycle in the lab', () => {
   });
 
   it('deploy runs cluster.yml, records the run, and etcd is healthy', async () => {
-    const r = await lab.run(['deploy', ...IGN]);
+    // arguments after `--` reach ansible-playbook and the run record
+    const r = await lab.run(['deploy', ...IGN, '--', '--timeout', '300']);
     expect(r.code, r.all).toBe(0);
+    expect(lastRun().ansibleArgs).toEqual(['--timeout', '300']);
+    expect(lastRun().steps.find((st: { command?: string }) => st.command?.includes('cluster.yml'))?.command).toMatch(/ --timeout 300 cluster\.yml$/);
     expect(record('km01')?.kube_version).toBe('v1.28.10');
     expect(record('kube03')?.kube_version).toBe('v1.28.10');
     const check = await labCheck({ dir: lab.dir });
@@ -75,9 +78,14 @@ describe('lifecycle in the lab', () => {
     };
     for (let i = 0; i < 1200 && !events().includes('Record deployment'); i++) await new Promise((res) => setTimeout(res, 100));
     await new Promise((res) => setTimeout(res, 1500));
+    // Ansible's SSH masters for this cluster are up now; none may outlive the run waiting for its ControlPersist
+    const controlDir = /ControlPath=(\S+)\/%C/.exec((await lab.run(['deploy', '--dry-run', ...IGN])).stdout)?.[1];
+    expect(controlDir).toBeDefined();
+    expect(await pgrep(`ssh: ${controlDir}/.*\\[mux\\]`)).not.toBe('');
     first.kill('SIGINT');
     const r = await first;
     expect(r.exitCode, r.stderr).toBe(130);
+    expect(await pgrep(`ssh: ${controlDir}/`)).toBe('');
     expect(fs.existsSync(lock)).toBe(false);
     expect(lastRun().status).toBe('interrupted');
     expect(await pgrep(`ansible-playbook.*${lab.dir}`)).toBe('');

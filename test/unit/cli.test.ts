@@ -116,13 +116,27 @@ describe('kspray render', () => {
     expect(readFileSync(file, 'utf8')).toBe(rendered);
   });
 
-  it('treats render -o json as a directory named json', async () => {
+  it('takes the directory as --out, and -o as the output format: -o json prints the rendered files as JSON', async () => {
     const cwd = tempDir();
     await kspray(cwd, ['init', '--example', 'homelab']);
-    const r = await kspray(cwd, ['render', '-o', 'json']);
-    expect(r.code).toBe(0);
-    expect(existsSync(join(cwd, 'json', 'hosts.yaml'))).toBe(true);
-    expect(r.stdout).toMatch(/json: 8 written/);
+    const r = await kspray(cwd, ['render', '--out', 'inv', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(cwd, 'json'))).toBe(false);
+    const out = JSON.parse(r.stdout) as { dir: string; written: string[]; files: { path: string; content: string }[] };
+    expect(out.dir).toBe(join(cwd, 'inv'));
+    expect(out.files.map((f) => f.path)).toEqual(out.written);
+    expect(out.files.find((f) => f.path === 'hosts.yaml')!.content).toBe(readFileSync(join(cwd, 'inv', 'hosts.yaml'), 'utf8'));
+    const printed = await kspray(cwd, ['render', '--stdout', '-o', 'json']);
+    expect(JSON.parse(printed.stdout)).toEqual({ release: 'v2.25.0', files: out.files });
+  });
+
+  it('still takes -o DIR for one release, with a deprecation warning', async () => {
+    const cwd = tempDir();
+    await kspray(cwd, ['init', '--example', 'homelab']);
+    const r = await kspray(cwd, ['render', '-o', 'inventory']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(cwd, 'inventory', 'hosts.yaml'))).toBe(true);
+    expect(r.stderr).toMatch(/warning: -o inventory as the output directory is deprecated .* use --out inventory/);
   });
 });
 
