@@ -22,6 +22,8 @@ export interface FlowContext {
   plan: string[];
   /** cleanups registered by phases, run in reverse on every exit path */
   cleanups: (() => Promise<void>)[];
+  /** --skip-kubespray-checks */
+  skipKubesprayChecks?: boolean;
 }
 
 export interface Phase {
@@ -36,11 +38,21 @@ export interface Phase {
 export interface FlowOptions {
   dryRun?: boolean;
   becomePassword?: string;
+  skipKubesprayChecks?: boolean;
 }
 
 export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: FlowOptions = {}): Promise<number> {
   const r = ws.ctx.reporter;
-  const fc: FlowContext = { name, ws, reporter: r, dryRun: Boolean(o.dryRun), plan: [], cleanups: [], ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}) };
+  const fc: FlowContext = {
+    name,
+    ws,
+    reporter: r,
+    dryRun: Boolean(o.dryRun),
+    plan: [],
+    cleanups: [],
+    ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}),
+    ...(o.skipKubesprayChecks ? { skipKubesprayChecks: true } : {}),
+  };
   if (fc.dryRun) return dryRun(fc, phases);
 
   const lock = await acquireLock(ws.lockFile, [name, ...process.argv.slice(3)].join(' '));
