@@ -12,6 +12,7 @@ import { upgradePhases } from '../flows/upgrade.js';
 import { waitOptions } from '../flows/wait-ready.js';
 import { roleValues } from '../config/schema.js';
 import { openWorkspace } from '../workspace.js';
+import { checkFlowArgs, type FlowArgs } from './flow-args.js';
 
 interface Common extends BecomeOptions {
   dryRun?: boolean;
@@ -23,7 +24,8 @@ interface Common extends BecomeOptions {
   skipKubesprayChecks?: boolean;
 }
 
-async function prepare(ctx: CommandContext, o: Common) {
+async function prepare(ctx: CommandContext, o: Common & FlowArgs) {
+  checkFlowArgs(o);
   const ws = await openWorkspace(ctx);
   if (ws.loaded.warnings.length) ctx.reporter.warn(`${ws.loaded.warnings.length} config warning(s); \`kspray validate\` lists them`);
   const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env);

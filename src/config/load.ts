@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { KsprayError } from '../errors.js';
+import { effectiveInput, pointAtExtraVars } from './effective.js';
 import { buildCluster, type Cluster } from './model.js';
 import { parsePath, ProblemList, type Problem } from './problems.js';
 import { allRules } from './rules/index.js';
@@ -61,9 +62,17 @@ export function validateText(text: string): Loaded {
     return done(problems);
   }
   const cluster = buildCluster(parsed.data);
+  // the rules judge what will be rendered: extraVars that override a modelled field replace it first
+  const eff = effectiveInput(input, parsed.data.spec.extraVars);
   const list = new ProblemList();
-  for (const rule of allRules) rule({ cluster, problems: list, input });
-  return done(list.items, cluster);
+  if (!eff) {
+    for (const rule of allRules) rule({ cluster, problems: list, input });
+    return done(list.items, cluster);
+  }
+  const effParsed = ClusterConfig.safeParse(eff.input);
+  if (!effParsed.success) return done(issuesToProblems(effParsed.error.issues, ClusterConfig, eff.input).map((p) => pointAtExtraVars(p, eff.from)));
+  for (const rule of allRules) rule({ cluster: buildCluster(effParsed.data), problems: list, input: eff.input });
+  return done(list.items.map((p) => pointAtExtraVars(p, eff.from)), cluster);
 }
 
 export async function loadConfigFile(path: string): Promise<LoadedFile> {

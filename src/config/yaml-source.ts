@@ -14,6 +14,8 @@ export function parseYaml(text: string): { source: YamlSource; problems: Problem
   // later syntax errors are nearly always consequences of the first (one bad indent yields five), so report that one
   const first = doc.errors[0];
   const more = doc.errors.length - 1;
+  // the library's own wording for a second document names its API ("use YAML.parseAllDocuments()")
+  const multi = first?.code === 'MULTIPLE_DOCS';
   const problems: Problem[] = first
     ? [
         {
@@ -21,8 +23,10 @@ export function parseYaml(text: string): { source: YamlSource; problems: Problem
           rule: 'yaml/syntax',
           path: '(document)',
           line: lines.linePos(first.pos[0]).line,
-          message: `malformed YAML: ${first.message.split('\n')[0]}${more ? ` (and ${more} more error${more === 1 ? '' : 's'} after it)` : ''}`,
-          fix: 'fix the YAML syntax at that line (indentation, quotes, a missing colon)',
+          message: multi
+            ? 'a second YAML document starts here ("---"); a kspray config is one document'
+            : `malformed YAML: ${first.message.split('\n')[0]}${more ? ` (and ${more} more error${more === 1 ? '' : 's'} after it)` : ''}`,
+          fix: multi ? 'keep one cluster per file: remove the "---" line and what follows, or move it to its own file' : 'fix the YAML syntax at that line (indentation, quotes, a missing colon)',
         },
       ]
     : [];
@@ -59,6 +63,8 @@ export function lineOf(src: YamlSource, path: readonly PathSegment[], key?: stri
 
 /** The document as plain data. Aliases fail only here (unresolved, or an alias bomb), so that becomes a problem too. */
 export function toPlain(src: YamlSource): { value: unknown } | { problem: Problem } {
+  const cycle = selfReference(src);
+  if (cycle) return { problem: cycle };
   try {
     return { value: src.doc.toJS({ maxAliasCount: 100 }) };
   } catch (e) {
@@ -80,4 +86,26 @@ export function toPlain(src: YamlSource): { value: unknown } | { problem: Proble
       },
     };
   }
+}
+
+/** An alias inside the node its anchor names (`a: &x [*x]`) makes a value that contains itself, which nothing can render. */
+function selfReference(src: YamlSource): Problem | undefined {
+  let found: Problem | undefined;
+  visit(src.doc, {
+    Alias(_, node, path) {
+      const target = node.resolve(src.doc);
+      if (!target || !path.includes(target as never)) return undefined;
+      const off = node.range?.[0];
+      found = {
+        severity: 'error',
+        rule: 'yaml/alias-cycle',
+        path: '(document)',
+        line: off === undefined ? 1 : src.lines.linePos(off).line,
+        message: `the alias *${node.source} refers to the value that contains it, so the value would contain itself`,
+        fix: `write the value out instead of *${node.source}; kspray configs do not need aliases`,
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

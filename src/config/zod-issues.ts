@@ -83,6 +83,8 @@ export function issuesToProblems(issues: z.core.$ZodIssue[], schema: AnySchema, 
       case 'invalid_type': {
         const got = valueAt(input, path);
         if (got === undefined) out.push({ ...base, path: at, message: `required ${issue.expected} is missing`, fix: `add ${at}` });
+        else if (got === null)
+          out.push({ ...base, path: at, message: `expected ${issue.expected}, but the value is empty`, fix: `write ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected} after the colon, or remove the key` });
         else
           out.push({ ...base, path: at, message: `expected ${issue.expected}, got ${typeName(got)} ${preview(got)}`, fix: `write ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected} here` });
         break;
@@ -116,17 +118,22 @@ export function issuesToProblems(issues: z.core.$ZodIssue[], schema: AnySchema, 
         });
         break;
       }
-      case 'too_small':
+      case 'too_small': {
+        const got = valueAt(input, path);
+        const bound = `${issue.inclusive === false ? '>' : '≥'} ${String(issue.minimum)}`;
         out.push({
           ...base,
           path: at,
-          message: issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'must not be empty' : `must be ≥ ${String(issue.minimum)}`,
-          fix: 'raise or fill in the value',
+          message: issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'must not be empty' : `${preview(got)} is too small: must be ${bound}`,
+          fix: issue.origin === 'array' || issue.origin === 'string' ? 'fill in the value' : `use a value ${bound}`,
         });
         break;
-      case 'too_big':
-        out.push({ ...base, path: at, message: `must be ≤ ${String(issue.maximum)}`, fix: 'lower the value' });
+      }
+      case 'too_big': {
+        const bound = `${issue.inclusive === false ? '<' : '≤'} ${String(issue.maximum)}`;
+        out.push({ ...base, path: at, message: issue.origin === 'array' || issue.origin === 'string' ? `is too long: must be ${bound}` : `${preview(valueAt(input, path))} is too large: must be ${bound}`, fix: `use a value ${bound}` });
         break;
+      }
       case 'invalid_format':
         out.push({ ...base, path: at, message: `${JSON.stringify(valueAt(input, path))} ${issue.message}`, fix: 'correct the value' });
         break;

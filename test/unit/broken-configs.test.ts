@@ -20,7 +20,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
 function expectations(text: string): Expectation[] {
   const out: Expectation[] = [];
-  for (const m of text.matchAll(/^# expect: (error|warning) (\S+) line (\d+): (.+)$/gm))
+  for (const m of text.matchAll(/^# expect: (error|warning) (.+?) line (\d+): (.+)$/gm))
     out.push({ severity: m[1] as Expectation['severity'], path: m[2]!, line: Number(m[3]), message: m[4]! });
   return out;
 }

@@ -35,6 +35,8 @@ const scalar = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.constantFrom('10.233.64.0/18', '10.0.0.1', '192.168.10.300', 'v1.29.5', '1.33.7', 'v2.29.1', 'calico', 'ipvs', 'km01', '', ' ', '0/0', '1.2.3.4-1.2.3.1'),
+  // the families validate must judge: reserved addresses, loops, paths, names Kubernetes refuses, templates
+  fc.constantFrom('127.0.0.1', '0.0.0.0', '255.255.255.255', '224.0.0.1', '169.254.25.10', '10.233.0.3', 'fd00::1', '0.0.0.0/0', '/', 'var/lib', 'a b', 'ü', '\t', '-o', '{{ x }}', 'x'.repeat(64), 10250, 2379, 0),
 );
 const value: fc.Arbitrary<Json> = fc.oneof(
   { weight: 4, arbitrary: scalar },
@@ -46,7 +48,17 @@ type Mutation = { op: 'set'; at: number; value: Json } | { op: 'delete'; at: num
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), at: fc.nat(), value }),
   fc.record({ op: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), key: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('roles', 'ip', 'extraVars', 'calico', '__proto__', 'constructor')), value }),
+  fc.record({
+    op: fc.constant('insert' as const),
+    at: fc.nat(),
+    key: fc.oneof(
+      fc.string({ maxLength: 10 }),
+      fc.constantFrom('roles', 'ip', 'extraVars', 'calico', '__proto__', 'constructor', 'labels', 'taints', 'bastion', 'upstreamServers'),
+      // extraVars that override modelled settings
+      fc.constantFrom('kube_version', 'kube_network_plugin', 'kube_pods_subnet', 'kube_service_addresses', 'kube_network_node_prefix', 'upstream_dns_servers', 'nodelocaldns_ip', 'dns_domain', 'etcd_data_dir', 'kube_apiserver_port'),
+    ),
+    value,
+  }),
 );
 
 function apply(doc: Json, m: Mutation): Json {
@@ -119,6 +131,40 @@ describe('validateText on mutated homelab documents', () => {
           else if (e.op === 'truncate') out[at] = l.slice(0, Math.floor(l.length / 2));
           else out[at] = `\t${l}`;
         }
+        const text = out.join('\n');
+        checkResult(text, validateText(text));
+      }),
+      runs,
+    );
+  });
+});
+
+describe('validateText on YAML-level junk spliced into the example', () => {
+  const junk = fc.constantFrom(
+    'a: &x [*x]',
+    '  loop: &y { b: *y }',
+    'b: *undefined',
+    '---',
+    '...',
+    '? [a, b]',
+    '<<: *x',
+    'x: !!js/function "f() {}"',
+    'y: !custom 1',
+    '%TAG ! tag:x,2000:',
+    '[[[[[[[[',
+    'z: "unterminated',
+    '  - orphan item',
+    'spec: {}',
+    '\uFEFFkey: v',
+    'k: |\n  block\n bad',
+    'extraVars: &e { a: [*e] }',
+  );
+  it('never throws, and every problem points at a line of the file', () => {
+    const lines = homelabText.split('\n');
+    fc.assert(
+      fc.property(fc.array(fc.record({ at: fc.nat(lines.length), text: junk, indent: fc.nat(6) }), { minLength: 1, maxLength: 3 }), (edits) => {
+        const out = [...lines];
+        for (const e of edits) out.splice(e.at % (out.length + 1), 0, `${' '.repeat(e.indent)}${e.text}`);
         const text = out.join('\n');
         checkResult(text, validateText(text));
       }),

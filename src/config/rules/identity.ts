@@ -1,5 +1,5 @@
 // Host identities and group membership, as kubespray asserts them (kubespray-facts.md §2, §7).
-import { isIPv4 } from '../net.js';
+import { addressKind, isIPv4, isIPv6 } from '../net.js';
 import { hostPath, type Rule } from './context.js';
 
 // kubespray's "Stop if bad hostname" regex (RFC 1123 subdomain)
@@ -40,15 +40,32 @@ export const identityRules: Rule[] = [
       for (const key of ['ip', 'accessIp'] as const) {
         const v = h.raw[key];
         if (v !== undefined && !isIPv4(v))
-          problems.error('hosts/bad-ip', hostPath(h.index, key), `"${v}" is not an IPv4 address`, 'write a plain address like 10.0.0.11 (no prefix)');
+          problems.error(
+            'hosts/bad-ip',
+            hostPath(h.index, key),
+            isIPv6(v) ? `"${v}" is an IPv6 address; kspray builds IPv4 clusters, so the node ${key === 'ip' ? 'ip' : 'access ip'} must be IPv4` : `"${v}" is not an IPv4 address`,
+            'write a plain address like 10.0.0.11 (no prefix)',
+          );
       }
-      if (h.raw.ip === undefined && !isIPv4(h.address))
-        problems.error('hosts/ip-required', hostPath(h.index, 'ip'), `address "${h.address}" is a name, so kubespray cannot use it as the node ip`, 'set ip to the node\'s internal IPv4 address');
+      const kind = addressKind(h.address);
+      if (kind === 'bad' || kind === 'bad-ipv4')
+        problems.error(
+          'hosts/bad-address',
+          hostPath(h.index, 'address'),
+          kind === 'bad-ipv4' ? `"${h.address}" is not a valid IPv4 address` : `"${h.address}" is neither an IP address nor a host name (letters, digits, "-" and "." only)`,
+          'write the IPv4 address (e.g. 192.168.10.21) or DNS name ssh reaches the host at',
+        );
+      else if (h.raw.ip === undefined && kind !== 'ipv4')
+        problems.error(
+          'hosts/ip-required',
+          hostPath(h.index, 'ip'),
+          kind === 'ipv6'
+            ? `address "${h.address}" is IPv6, and kspray builds IPv4 clusters, so kubespray cannot use it as the node ip`
+            : `address "${h.address}" is a name, not an IP address, so kubespray cannot use it as the node ip`,
+          "set ip to the node's internal IPv4 address",
+        );
       const dupRoles = h.raw.roles.filter((r, i) => h.raw.roles.indexOf(r) !== i);
       if (dupRoles.length) problems.error('hosts/duplicate-role', hostPath(h.index, 'roles'), `role "${dupRoles[0]}" is listed twice`, 'list each role once');
-      for (const [ti, t] of (h.raw.taints ?? []).entries())
-        if (!/^[A-Za-z0-9./_-]+(=[A-Za-z0-9._-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/.test(t))
-          problems.error('hosts/bad-taint', `${hostPath(h.index, 'taints')}[${ti}]`, `"${t}" is not a taint`, 'write key=value:Effect with Effect NoSchedule, PreferNoSchedule or NoExecute');
     }
   },
 

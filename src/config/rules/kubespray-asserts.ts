@@ -116,7 +116,8 @@ export const kubesprayAssertRules: Rule[] = [
       if (k in extra) problems.error('kubespray/removed-var', `spec.extraVars.${k}`, `kubespray ${r.tag} fails when ${k} is set (removed variable)`, 'remove it');
     for (const k of versionVars) {
       const v = extra[k];
-      if (typeof v !== 'string') continue;
+      // a Jinja expression is resolved by Ansible; its result cannot be judged here
+      if (typeof v !== 'string' || /\{\{|\{%/.test(v)) continue;
       if (!r.vPrefix && v.startsWith('v'))
         problems.error('kubespray/version-format', `spec.extraVars.${k}`, `kubespray ${r.tag} rejects versions with a leading "v" ("${v}")`, `write "${v.slice(1)}"`);
       else if (r.vPrefix && k === 'kube_version' && !v.startsWith('v'))

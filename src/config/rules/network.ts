@@ -1,5 +1,5 @@
 // Address plan checks: ranges are networks, do not overlap, and are big enough for the plugin's real allocation.
-import { contains, isIPv4, isLinkLocal, ipValue, overlaps, parseNetwork, parsePoolEntry, size, type Range } from '../net.js';
+import { contains, isIPv4, isLinkLocal, ipValue, overlaps, parseNetwork, parsePoolEntry, reservedOverlap, singleRange, size, type Range } from '../net.js';
 import { hostPath, type Rule } from './context.js';
 
 interface Named {
@@ -53,7 +53,7 @@ export const networkRules: Rule[] = [
       else {
         const hit = named.find((n) => contains(n.range, ipValue(dnsIp)));
         if (hit) problems.error('dns/nodelocal-in-range', 'spec.dns.nodelocaldns.ip', `${dnsIp} lies inside ${hit.what} ${hit.range.text}`, 'use a link-local address such as 169.254.25.10');
-        else if (!isLinkLocal(dnsIp)) problems.warn('dns/nodelocal-not-link-local', 'spec.dns.nodelocaldns.ip', `${dnsIp} is not link-local; NodeLocal DNS binds it on every node`, 'use an address in 169.254.0.0/16');
+        else if (!isLinkLocal(dnsIp) && !reservedOverlap(singleRange(dnsIp))) problems.warn('dns/nodelocal-not-link-local', 'spec.dns.nodelocaldns.ip', `${dnsIp} is not link-local; NodeLocal DNS binds it on every node`, 'use an address in 169.254.0.0/16');
       }
     }
     for (const [i, s] of (spec.dns.upstreamServers ?? []).entries())
@@ -67,7 +67,7 @@ export const networkRules: Rule[] = [
     const podPrefix = pods.range.prefix!;
     const nodes = cluster.hosts.length;
     if (net.nodePrefix < podPrefix) {
-      problems.error('network/node-prefix', 'spec.network.nodePrefix', `/${net.nodePrefix} per node is larger than the whole pod subnet /${podPrefix}`, `use a node prefix between ${podPrefix} and 30`);
+      problems.error('network/node-prefix', 'spec.network.nodePrefix', `/${net.nodePrefix} per node is larger than the whole pod subnet /${podPrefix}`, podPrefix >= 30 ? `widen the pod subnet (e.g. 10.233.64.0/18); a /${podPrefix} cannot hold one node's pods` : `use a node prefix between ${podPrefix} and 30`);
       return;
     }
     const nodeRanges = 2 ** (net.nodePrefix - podPrefix);

@@ -1,0 +1,44 @@
+// Flow options that reach kubespray's -e are refused before anything runs: exit 2, a message naming the option, nothing
+// written or run (the command never reaches the workspace).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkFlowArgs, checkGoDuration, checkGracePeriod, checkSerial } from '../../src/commands/flow-args.js';
+import { ensureBuilt, hasStackTrace, kspray, tempDir } from './cli-helpers.js';
+import { exampleText } from './helpers.js';
+
+const refuses = (f: () => void, msg: RegExp) => expect(f).toThrow(expect.objectContaining({ code: 'BadArgument', message: expect.stringMatching(msg) }));
+
+describe('flow argument checks', () => {
+  it.each(['1', '3', '1%', '20%', '100%', ' 2 '])('accepts --serial %j', (v) => expect(() => checkSerial(v)).not.toThrow());
+  it.each(['0', '0%', '101%', 'abc', '-1', '1.5', '20 %', '%', '', '2,3', '1e3'])('refuses --serial %j', (v) => refuses(() => checkSerial(v), /--serial .* is not a node count or a percentage/));
+
+  it.each(['360s', '5m', '1h30m', '1.5h', '300ms', '0s', '2h45m10s'])('accepts --drain-timeout %j', (v) => expect(() => checkGoDuration('--drain-timeout', v)).not.toThrow());
+  it.each(['bogus', '360', '5 m', '-5m', 's', '5d', '', '5m-'])('refuses --drain-timeout %j', (v) => refuses(() => checkGoDuration('--drain-timeout', v), /--drain-timeout .* is not a duration/));
+
+  it.each(['0', '30', '-1'])('accepts --drain-grace-period %j', (v) => expect(() => checkGracePeriod(v)).not.toThrow());
+  it.each(['abc', '-2', '1.5', '30s', ''])('refuses --drain-grace-period %j', (v) => refuses(() => checkGracePeriod(v), /--drain-grace-period .* is not a number of seconds/));
+
+  it('checks --wait-timeout with the rest, and accepts no options at all', () => {
+    refuses(() => checkFlowArgs({ waitTimeout: 'forever' }), /--wait-timeout forever is not a duration/);
+    expect(() => checkFlowArgs({})).not.toThrow();
+  });
+});
+
+describe('kspray upgrade with bad flow arguments', () => {
+  beforeAll(() => ensureBuilt(), 120_000);
+  it.concurrent.each([
+    [['--serial', 'abc'], /--serial "abc" is not a node count or a percentage/],
+    [['--serial', '0'], /--serial "0" is not a node count or a percentage/],
+    [['--drain-timeout', 'bogus'], /--drain-timeout "bogus" is not a duration/],
+    [['--drain-grace-period', 'soon'], /--drain-grace-period "soon" is not a number of seconds/],
+  ] as const)('%j: exit 2 before anything runs', async (args, msg) => {
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'kspray.yaml'), exampleText('homelab'));
+    const r = await kspray(cwd, ['upgrade', '--to', 'v1.29.5', '--dry-run', ...args]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(msg);
+    expect(r.stdout).toBe('');
+    expect(hasStackTrace(r.stderr)).toBe(false);
+  });
+});
