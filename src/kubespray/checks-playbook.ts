@@ -33,7 +33,7 @@ export interface ChecksPlan {
   tasks: Map<string, Task>;
   /** checks of the preinstall role left to the host (deploy's preflight on it runs them) */
   hostChecks: string[];
-  /** where the checks come from, for the output */
+  /** where the checks come from, for the output; empty when the checkout has none kspray can run */
   sources: string[];
 }
 
@@ -91,8 +91,9 @@ export function checksPlan(t: CheckoutTexts, dir: string): ChecksPlan {
     }
   };
   for (const p of plays) remember(tasksOf(p));
-  const sources = ['playbooks/boilerplate.yml'];
-  if (t.validateInventory !== undefined) {
+  const sources: string[] = [];
+  // the role counts only where the boilerplate runs it the way kubespray does
+  if (t.validateInventory !== undefined && plays.some((p) => roleNames(p).includes('validate_inventory'))) {
     remember(asList(t.validateInventory));
     sources.push('roles/validate_inventory');
   }

@@ -95,7 +95,7 @@ export async function runKubesprayChecks(i: ChecksInput): Promise<ChecksOutcome>
   const began = Date.now();
   try {
     const plan = await prepareChecks(dir, i);
-    if (!plan) return { available: false, reason: `kubespray checks unavailable in this checkout (${i.kubesprayDir} has neither roles/validate_inventory nor roles/kubernetes/preinstall/tasks/0040-verify-settings.yml)` };
+    if (!plan?.sources.length) return { available: false, reason: `kubespray checks unavailable in this checkout (${i.kubesprayDir} has neither roles/validate_inventory nor roles/kubernetes/preinstall/tasks/0040-verify-settings.yml as kubespray runs them)` };
     const cmd = checksCommand(dir, i);
     let res;
     try {

@@ -59,7 +59,8 @@ export function pathsForFailure(f: CheckFailure, task: Task | undefined, c: Clus
     return [...new Set(out)];
   };
   for (const ws of [[...identifiers(f.assertion), ...named], [...identifiers(JSON.stringify(that ?? '')), ...named], task ? [...taskWords(task)] : []]) {
-    const paths = resolve(ws);
+    // an override in extraVars is the likelier cause than the modelled value next to it
+    const paths = resolve(ws).sort((a, b) => Number(b.startsWith('spec.extraVars.')) - Number(a.startsWith('spec.extraVars.')));
     if (paths.length) return paths;
   }
   return [];
