@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from './doc-section.js';
 import { validateText } from '../src/config/load.js';
 import { shq } from '../src/ssh/quote.js';
 import { checksCommand, prepareChecks } from '../src/kubespray/checks.js';
@@ -100,14 +101,4 @@ const out = [
   '',
 ].join('\n');
 process.stdout.write(out + '\n');
-const docFile = join(root, 'docs', 'benchmarks.md');
-const current = existsSync(docFile) ? readFileSync(docFile, 'utf8') : '# Benchmarks\n';
-const start = current.indexOf('## Config: validate --kubespray');
-let next: string;
-if (start < 0) next = current.replace(/\n*$/, '\n\n') + out;
-else {
-  const end = current.indexOf('\n## ', start + 1);
-  next = current.slice(0, start) + out.replace(/\n*$/, '\n\n') + (end < 0 ? '' : current.slice(end + 1));
-}
-writeFileSync(docFile, next.replace(/\n*$/, '\n'));
-process.stdout.write(`\nwrote ${docFile}\n`);
+writeSection(root, '## Config: validate --kubespray', out);
