@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeSection } from './doc-section.js';
 import { validateText } from '../src/config/load.js';
 import { renderInventory } from '../src/inventory/render.js';
 import { generatedConfig } from './config-gen.js';
@@ -205,14 +206,4 @@ const out = [
 
 process.stdout.write(out + '\n');
 
-const docFile = join(root, 'docs', 'benchmarks.md');
-const current = existsSync(docFile) ? readFileSync(docFile, 'utf8') : '# Benchmarks\n';
-const start = current.indexOf('## Config: validate and render');
-let next: string;
-if (start < 0) next = current.replace(/\n*$/, '\n\n') + out;
-else {
-  const end = current.indexOf('\n## ', start + 1);
-  next = current.slice(0, start) + out.replace(/\n*$/, '\n\n') + (end < 0 ? '' : current.slice(end + 1));
-}
-writeFileSync(docFile, next.replace(/\n*$/, '\n'));
-process.stdout.write(`\nwrote ${docFile}\n`);
+writeSection(root, '## Config: validate and render', out);

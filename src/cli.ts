@@ -48,8 +48,9 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
   program
     .command('validate')
     .description('check the config before any host is touched; prints every problem at once')
+    .option('--kubespray', "also run the configured kubespray checkout's own inventory checks on this machine (no host is touched)")
     .addOption(output())
-    .addHelpText('after', '\nExamples:\n  kspray validate\n  kspray validate -c prod.yaml -o json')
+    .addHelpText('after', '\nExamples:\n  kspray validate\n  kspray validate -c prod.yaml -o json\n  kspray validate --kubespray')
     .action(wrap(async () => (await import('./commands/validate.js')).validate));
 
   program
@@ -75,6 +76,7 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
       .option('--ignore-preflight <checks...>', 'preflight checks to accept (e.g. systemd memory)')
       .option('--ask-become-pass', 'prompt for the sudo password of the nodes')
       .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)')
+      .option('--skip-kubespray-checks', "emergencies only: do not run kubespray's own inventory checks before the first playbook")
       .addOption(output());
 
   flowOpts(
@@ -271,6 +273,7 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
       .description('restore etcd from a backup with recover-control-plane.yml (kubespray), then check etcd health')
       .option('--identity <file>', 'age identity for an encrypted backup')
       .option('--dry-run', 'verify the file and print the plan; touch nothing')
+      .option('--skip-kubespray-checks', "emergencies only: do not run kubespray's own inventory checks before the first playbook")
       .option('-y, --yes', 'do not ask for the cluster name')
       .addOption(output()),
   )

@@ -16,6 +16,7 @@ export interface RestoreOptions extends BecomeOptions {
   yes?: boolean;
   identity?: string;
   dryRun?: boolean;
+  skipKubesprayChecks?: boolean;
 }
 
 export async function etcdRestore(ctx: CommandContext, file: string, o: RestoreOptions): Promise<number> {
@@ -35,7 +36,7 @@ export async function etcdRestore(ctx: CommandContext, file: string, o: RestoreO
       await confirmTyped(`This replaces the etcd data of every member of ${ws.cluster.name} with ${file} (${what}); everything written since is lost.`, ws.cluster.name, o.yes);
     const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env);
     let state: ClusterState | undefined;
-    const code = await runFlow('etcd-restore', restorePhases(ws, v.plain, (s) => (state = s)), { ...ws, inventoryDir: restoreInventoryDir(ws) }, { dryRun: Boolean(o.dryRun), ...(pw !== undefined ? { becomePassword: pw } : {}) });
+    const code = await runFlow('etcd-restore', restorePhases(ws, v.plain, (s) => (state = s)), { ...ws, inventoryDir: restoreInventoryDir(ws) }, { dryRun: Boolean(o.dryRun), skipKubesprayChecks: Boolean(o.skipKubesprayChecks), ...(pw !== undefined ? { becomePassword: pw } : {}) });
     if (state) r.result({ file: v.file, restored: true, revision: v.meta?.revision, cluster_state: state });
     return code;
   } finally {

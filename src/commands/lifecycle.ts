@@ -21,6 +21,7 @@ interface Common extends BecomeOptions {
   /** --no-wait / --wait-timeout (deploy, add-node, upgrade) */
   wait?: boolean;
   waitTimeout?: string;
+  skipKubesprayChecks?: boolean;
 }
 
 async function prepare(ctx: CommandContext, o: Common & FlowArgs) {
@@ -28,7 +29,7 @@ async function prepare(ctx: CommandContext, o: Common & FlowArgs) {
   const ws = await openWorkspace(ctx, { forHosts: true });
   if (ws.loaded.warnings.length) ctx.reporter.warn(`${ws.loaded.warnings.length} config warning(s); \`kspray validate\` lists them`);
   const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env);
-  return { ws, flow: { dryRun: Boolean(o.dryRun), ansibleArgs: ctx.ansibleArgs ?? [], ...(pw !== undefined ? { becomePassword: pw } : {}) } };
+  return { ws, flow: { dryRun: Boolean(o.dryRun), ansibleArgs: ctx.ansibleArgs ?? [], skipKubesprayChecks: Boolean(o.skipKubesprayChecks), ...(pw !== undefined ? { becomePassword: pw } : {}) } };
 }
 
 export async function deploy(ctx: CommandContext, o: Common & { skipPreflight?: boolean }): Promise<number> {

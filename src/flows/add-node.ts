@@ -5,6 +5,7 @@ import { KsprayError } from '../errors.js';
 import { KnownHosts } from '../ssh/known-hosts.js';
 import { eachHost, targetFor } from '../ssh/targets.js';
 import { checkConfigText, updateConfig } from './config-update.js';
+import { kubesprayChecksPhase } from '../kubespray/phase.js';
 import type { FlowContext, Phase } from './flow.js';
 import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
 import { waitReadyPhase, type WaitOptions } from './wait-ready.js';
@@ -68,6 +69,8 @@ export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
       plan: () => [o.resume ? `${o.name} is already in the config as pending` : `append ${o.name} (${o.address}, ${o.roles.join('+')}) to spec.hosts with pending: true`],
       run: (fc) => updateConfig(fc.ws, next, `adding ${o.name}`),
     },
+    // on the config with the new host in it
+    kubesprayChecksPhase(),
     preflightPhase({ ignore: o.ignorePreflight ?? [], hosts: () => [o.name] }),
     renderPhase(),
   ];

@@ -1,4 +1,5 @@
 // kspray deploy: validate → preflight → render → cluster.yml (kubespray docs: getting-started).
+import { kubesprayChecksPhase } from '../kubespray/phase.js';
 import type { Phase } from './flow.js';
 import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
 import { clusterNodeNames, waitReadyPhase, type WaitOptions } from './wait-ready.js';
@@ -11,6 +12,7 @@ export interface DeployOptions {
 
 export function deployPhases(o: DeployOptions): Phase[] {
   return [
+    kubesprayChecksPhase(),
     ...(o.skipPreflight ? [] : [preflightPhase({ ignore: o.ignorePreflight ?? [] })]),
     renderPhase(),
     playbookPhase('Run cluster.yml', () => ({ playbook: 'cluster.yml' })),

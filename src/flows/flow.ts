@@ -24,6 +24,8 @@ export interface FlowContext {
   plan: string[];
   /** cleanups registered by phases, run in reverse on every exit path */
   cleanups: (() => Promise<void>)[];
+  /** --skip-kubespray-checks */
+  skipKubesprayChecks?: boolean;
 }
 
 export interface Phase {
@@ -39,11 +41,22 @@ export interface FlowOptions {
   dryRun?: boolean;
   becomePassword?: string;
   ansibleArgs?: string[];
+  skipKubesprayChecks?: boolean;
 }
 
 export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: FlowOptions = {}): Promise<number> {
   const r = ws.ctx.reporter;
-  const fc: FlowContext = { name, ws, reporter: r, dryRun: Boolean(o.dryRun), plan: [], cleanups: [], ansibleArgs: o.ansibleArgs ?? [], ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}) };
+  const fc: FlowContext = {
+    name,
+    ws,
+    reporter: r,
+    dryRun: Boolean(o.dryRun),
+    plan: [],
+    cleanups: [],
+    ansibleArgs: o.ansibleArgs ?? [],
+    ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}),
+    ...(o.skipKubesprayChecks ? { skipKubesprayChecks: true } : {}),
+  };
   if (fc.dryRun) return dryRun(fc, phases);
 
   const lock = await acquireLock(ws.lockFile, [name, ...process.argv.slice(3)].join(' '));

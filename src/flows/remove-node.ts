@@ -4,6 +4,7 @@ import { removeHost } from '../config/edit.js';
 import { KsprayError } from '../errors.js';
 import type { Workspace } from '../workspace.js';
 import { checkConfigText, updateConfig } from './config-update.js';
+import { kubesprayChecksPhase } from '../kubespray/phase.js';
 import type { Phase } from './flow.js';
 import { playbookPhase, renderPhase } from './steps.js';
 
@@ -51,6 +52,7 @@ export function removeNodePhases(ws: Workspace, o: RemoveNodeOptions): Phase[] {
   const extraVars: Record<string, unknown> = { node: o.name, skip_confirmation: true };
   if (o.unreachable) Object.assign(extraVars, { reset_nodes: false, allow_ungraceful_removal: true });
   return [
+    kubesprayChecksPhase(),
     renderPhase(),
     playbookPhase(`Run remove-node.yml -e node=${o.name}`, () => ({ playbook: 'remove-node.yml', extraVars })),
     {

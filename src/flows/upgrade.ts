@@ -5,6 +5,7 @@ import { formatKube, parseKubeVersion } from '../config/releases.js';
 import { KsprayError } from '../errors.js';
 import type { Workspace } from '../workspace.js';
 import { checkConfigText, updateConfig } from './config-update.js';
+import { kubesprayChecksPhase } from '../kubespray/phase.js';
 import type { FlowContext, Phase } from './flow.js';
 import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
 import { clusterNodeNames, waitReadyPhase, type WaitOptions } from './wait-ready.js';
@@ -35,7 +36,8 @@ export function upgradePhases(ws: Workspace, o: UpgradeOptions): Phase[] {
   if (!o.drain) extraVars.drain_nodes = false;
   if (o.drainTimeout) extraVars.drain_timeout = o.drainTimeout;
   if (o.drainGracePeriod !== undefined) extraVars.drain_grace_period = o.drainGracePeriod;
-  const phases: Phase[] = [preflightPhase({ ignore: o.ignorePreflight ?? [] })];
+  // the target version is checked as kubespray will get it: as -e kube_version
+  const phases: Phase[] = [kubesprayChecksPhase({ extraVars }), preflightPhase({ ignore: o.ignorePreflight ?? [] })];
   if (!o.skipBackup) {
     if (!o.backup) throw new KsprayError('BadArgument', 'no etcd backup is available in this build', { hint: 'pass --skip-backup to upgrade without one' });
     const backup = o.backup;

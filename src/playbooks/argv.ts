@@ -51,6 +51,21 @@ export function sshArgs(s: Pick<AnsibleSettings, 'knownHostsFile' | 'controlPath
   ].join(' ');
 }
 
+/** What every kspray ansible-playbook run shares: the checkout's own ansible.cfg and kspray's events callback. */
+export function checkoutEnv(s: Pick<AnsibleSettings, 'kubesprayDir' | 'callbackDir' | 'eventsFile'>): Record<string, string> {
+  return {
+    ANSIBLE_CONFIG: `${s.kubesprayDir}/ansible.cfg`,
+    ANSIBLE_CALLBACK_PLUGINS: s.callbackDir,
+    ANSIBLE_CALLBACKS_ENABLED: 'kspray_events',
+    ANSIBLE_RETRY_FILES_ENABLED: 'False',
+    ANSIBLE_NOCOLOR: '1',
+    ANSIBLE_FORCE_COLOR: '0',
+    ANSIBLE_DEPRECATION_WARNINGS: 'False',
+    KSPRAY_EVENTS_FILE: s.eventsFile,
+    PYTHONUNBUFFERED: '1',
+  };
+}
+
 export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): AnsibleCommand {
   const argv = [s.ansiblePlaybook, '-i', s.inventoryFile, '-b'];
   if (s.user) argv.push('--user', s.user);
@@ -65,7 +80,7 @@ export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): Ans
   if (s.extraArgs?.length) argv.push(...s.extraArgs);
   argv.push(inv.playbook);
   const env: Record<string, string> = {
-    ANSIBLE_CONFIG: `${s.kubesprayDir}/ansible.cfg`,
+    ...checkoutEnv(s),
     ANSIBLE_HOST_KEY_CHECKING: 'True',
     ANSIBLE_SSH_ARGS: sshArgs(s),
     ANSIBLE_PIPELINING: 'True',
@@ -77,17 +92,10 @@ export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): Ans
     ANSIBLE_CACHE_PLUGIN: 'jsonfile',
     ANSIBLE_CACHE_PLUGIN_CONNECTION: s.factCacheDir,
     ANSIBLE_CACHE_PLUGIN_TIMEOUT: '86400',
-    ANSIBLE_CALLBACK_PLUGINS: s.callbackDir,
     ANSIBLE_CALLBACKS_ENABLED: 'kspray_events,profile_tasks',
-    ANSIBLE_RETRY_FILES_ENABLED: 'False',
-    ANSIBLE_NOCOLOR: '1',
-    ANSIBLE_FORCE_COLOR: '0',
-    ANSIBLE_DEPRECATION_WARNINGS: 'False',
-    KSPRAY_EVENTS_FILE: s.eventsFile,
     // read by the rendered ProxyCommand when the cluster has a jump host
     KSPRAY_KNOWN_HOSTS: s.knownHostsFile,
     ...(s.privateKey ? { KSPRAY_SSH_KEY: s.privateKey } : {}),
-    PYTHONUNBUFFERED: '1',
   };
   return { argv, env, cwd: s.kubesprayDir };
 }

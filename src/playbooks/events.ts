@@ -5,7 +5,7 @@ export type AnsibleEvent =
   | { type: 'play_start'; ts: number; play: string; hosts: string[] | string }
   | { type: 'task_start'; ts: number; task: string; action: string; handler?: boolean }
   | { type: 'host_ok'; ts: number; host: string; task: string; action: string; changed: boolean }
-  | { type: 'host_failed'; ts: number; host: string; task: string; action: string; msg: string; ignored: boolean }
+  | { type: 'host_failed'; ts: number; host: string; task: string; action: string; msg: string; ignored: boolean; assertion?: string }
   | { type: 'host_unreachable'; ts: number; host: string; task: string; action: string; msg: string }
   | { type: 'host_skipped'; ts: number; host: string; task: string; action: string }
   | { type: 'stats'; ts: number; hosts: Record<string, HostStats> };

@@ -71,7 +71,11 @@ class CallbackModule(CallbackBase):
         self._host_event("host_ok", result, changed=bool(result._result.get("changed")))
 
     def v2_runner_on_failed(self, result, ignore_errors=False):
-        self._host_event("host_failed", result, msg=_msg(result), ignored=bool(ignore_errors))
+        extra = {}
+        # an assert names the expression that failed; kspray maps its variables back to the config
+        if result._result.get("assertion") is not None:
+            extra["assertion"] = str(result._result["assertion"])[:2000]
+        self._host_event("host_failed", result, msg=_msg(result), ignored=bool(ignore_errors), **extra)
 
     def v2_runner_on_unreachable(self, result):
         self._host_event("host_unreachable", result, msg=_msg(result))
