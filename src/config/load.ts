@@ -1,10 +1,14 @@
 // Config pipeline: text → YAML (with positions) → schema → normalize → rules → { cluster, problems }. Returns values; never prints.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { KsprayError } from '../errors.js';
+import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from '../kubespray/checkout-release.js';
+import { resolveFrom } from '../paths.js';
 import { buildCluster, type Cluster } from './model.js';
 import { parsePath, ProblemList, type Problem } from './problems.js';
 import { allRules } from './rules/index.js';
+import type { Release } from './releases.js';
 import { ClusterConfig } from './schema.js';
 import { lineOf, parseYaml, toPlain } from './yaml-source.js';
 import { issuesToProblems } from './zod-issues.js';
@@ -21,9 +25,16 @@ export interface LoadedFile extends Loaded {
   path: string;
   dir: string;
   file: string;
+  /** the kubespray checkout at spec.kubespray.path, when there is one */
+  checkout?: CheckoutRelease;
 }
 
-export function validateText(text: string): Loaded {
+export interface ValidateOptions {
+  /** the release as read from the kubespray checkout (default: kspray's table entry for spec.kubespray.version) */
+  release?: Release;
+}
+
+export function validateText(text: string, opts: ValidateOptions = {}): Loaded {
   const { source, problems: yamlProblems } = parseYaml(text);
   const done = (problems: Problem[], cluster?: Cluster): Loaded => {
     for (const p of problems) {
@@ -60,7 +71,7 @@ export function validateText(text: string): Loaded {
       }
     return done(problems);
   }
-  const cluster = buildCluster(parsed.data);
+  const cluster = buildCluster(parsed.data, opts.release);
   const list = new ProblemList();
   for (const rule of allRules) rule({ cluster, problems: list, input });
   return done(list.items, cluster);
@@ -79,7 +90,14 @@ export async function loadConfigFile(path: string): Promise<LoadedFile> {
       { hint: code === 'ENOENT' ? 'create one with `kspray init` or pass -c FILE (or set KSPRAY_CONFIG)' : undefined, cause: e },
     );
   }
-  return { ...validateText(text), path: abs, dir: dirname(abs), file: basename(abs) };
+  const dir = dirname(abs);
+  const loaded = validateText(text);
+  const spec = loaded.cluster?.config.spec.kubespray;
+  const checkout = spec ? await readCheckoutRelease(resolveFrom(dir, spec.path)) : undefined;
+  // a checkout at another tag than the config's is about to be switched (setup) and states nothing about this config
+  const release = checkout?.release && checkout.tag === normalizeTag(spec!.version) ? checkout.release : undefined;
+  const final = release && !isDeepStrictEqual(release, loaded.cluster!.release) ? validateText(text, { release }) : loaded;
+  return { ...final, path: abs, dir, file: basename(abs), ...(checkout ? { checkout } : {}) };
 }
 
 /** Load and require a valid config (for commands that act on it). */
