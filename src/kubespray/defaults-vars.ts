@@ -1,6 +1,6 @@
 // kubespray's defaults files as a variable lookup, with the few Jinja forms its version variables use evaluated the
-// way Ansible would (pure). Only the top-level keys asked for are parsed: checksums.yml is ~160 kB, and parsing all of
-// it costs more than the rest of `kspray validate`.
+// way Ansible would (pure). Only the keys asked for are parsed, and of the checksums only the amd64 keys: checksums.yml
+// is ~160 kB, and parsing all of it costs more than the rest of `kspray validate`.
 import { parse } from 'yaml';
 
 export type VarValue = string | VarMap | VarValue[];
@@ -8,13 +8,42 @@ export interface VarMap {
   [key: string]: VarValue;
 }
 
-/** The text of one top-level key of a YAML file (its line and everything indented under it), or undefined. */
-export function topLevelSection(text: string, key: string): string | undefined {
-  const start = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').exec(text);
-  if (!start) return undefined;
-  const rest = text.slice(start.index);
-  const end = /\n(?=[^\s#])/.exec(rest);
-  return end ? rest.slice(0, end.index) : rest;
+function keyLine(text: string, key: string, nested: boolean): { index: number; indent: number } | undefined {
+  if (!nested) {
+    if (text.startsWith(`${key}:`)) return { index: 0, indent: 0 };
+    // indexOf, not a multiline regex: over 160 kB of checksums that costs more than the parsing
+    const i = text.indexOf(`\n${key}:`);
+    return i < 0 ? undefined : { index: i + 1, indent: 0 };
+  }
+  const m = new RegExp(`^( *)${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`, 'm').exec(text);
+  return m ? { index: m.index, indent: m[1]!.length } : undefined;
+}
+
+/**
+ * The text of one key of a YAML mapping (its line and every line indented deeper under it), dedented so it parses on
+ * its own; undefined when absent. A top-level key unless `nested`, then the first at any indentation.
+ */
+export function yamlSection(text: string, key: string, nested = false): string | undefined {
+  const at = keyLine(text, key, nested);
+  if (!at) return undefined;
+  const { index, indent } = at;
+  const rest = text.slice(index);
+  // the next line (not blank, not a comment) indented no deeper than the key ends its section, except a list item at
+  // the key's own indentation (YAML allows `key:\n- item`)
+  const end = new RegExp(String.raw`\n(?! {${indent}}- )(?= {0,${indent}}[^\s#])`).exec(rest);
+  const body = end ? rest.slice(0, end.index) : rest;
+  return indent ? body.replace(new RegExp(`^ {${indent}}`, 'gm'), '') : body;
+}
+
+/** kubespray's files as Ansible reads them: failsafe keeps every scalar a string (`1.30` stays "1.30", versions never
+ *  become numbers); no duplicate-key check, which is quadratic in a mapping's size and checksum maps are long. */
+export const parseFacts = (text: string): unknown => parse(text, { schema: 'failsafe', uniqueKeys: false });
+
+/** One key of a YAML text, parsed alone. */
+export function parseSection(text: string, key: string, nested = false): VarValue | undefined {
+  const section = yamlSection(text, key, nested);
+  if (section === undefined) return undefined;
+  return (parseFacts(section) as Record<string, VarValue> | null)?.[key];
 }
 
 export class DefaultsVars {
@@ -27,11 +56,9 @@ export class DefaultsVars {
     if (this.cache.has(name)) return this.cache.get(name);
     let value: VarValue | undefined;
     for (const text of this.texts) {
-      const section = topLevelSection(text, name);
+      const section = yamlSection(text, name);
       if (section === undefined) continue;
-      // failsafe: every scalar a string, so `1.30` stays "1.30" and versions are never numbers
-      const doc = parse(section, { schema: 'failsafe' }) as Record<string, VarValue> | null;
-      value = doc?.[name];
+      value = (parseFacts(section) as Record<string, VarValue> | null)?.[name];
       break;
     }
     this.cache.set(name, value);
@@ -74,11 +101,17 @@ export class DefaultsVars {
     return undefined;
   }
 
-  /** keys of a nested mapping, in file order */
+  /** keys of a nested mapping (x_checksums.amd64), in file order; only that part is parsed, the checksums are long */
   keysOf(name: string, sub: string): string[] | undefined {
-    const map = this.raw(name);
-    const inner = isMap(map) ? map[sub] : undefined;
-    return isMap(inner) ? Object.keys(inner) : undefined;
+    for (const text of this.texts) {
+      const outer = yamlSection(text, name);
+      if (outer === undefined) continue;
+      const inner = yamlSection(outer.slice(outer.indexOf('\n') + 1), sub, true);
+      // the keys alone are parsed: the sha256 values are most of the text
+      const map = inner === undefined ? undefined : (parseFacts(inner.replace(/:[ \t].*$/gm, ':')) as Record<string, VarValue> | null)?.[sub];
+      return isMap(map) ? Object.keys(map) : undefined;
+    }
+    return undefined;
   }
 }
 

@@ -1,8 +1,7 @@
 // What a kubespray checkout states about its own release, read from its files (pure: file contents in, facts out).
 // The same facts as kspray's built-in table (src/config/releases.ts), so the two can be compared field by field.
-import { parse } from 'yaml';
 import type { Release } from '../config/releases.js';
-import { compareVersions, DefaultsVars } from './defaults-vars.js';
+import { compareVersions, DefaultsVars, parseFacts, parseSection } from './defaults-vars.js';
 
 /** checkout-relative path → file content (absent files are missing or undefined) */
 export type CheckoutFiles = Readonly<Record<string, string | undefined>>;
@@ -43,7 +42,7 @@ const stripV = (v: string) => v.replace(/^v/, '');
 
 export function galaxyVersion(text: string | undefined): string | undefined {
   if (text === undefined) return undefined;
-  const v = (parse(text, { schema: 'failsafe' }) as Record<string, unknown> | null)?.version;
+  const v = (parseFacts(text) as Record<string, unknown> | null)?.version;
   return typeof v === 'string' && /^\d+\.\d+\.\d+$/.test(v) ? v : undefined;
 }
 
@@ -62,7 +61,7 @@ export function kubeRanges(keys: readonly string[], min: string): Record<string,
 /** playbooks/ansible_version.yml: minimal_ansible_version ≤ ansible < maximal_ansible_version */
 export function ansibleRange(text: string | undefined): Release['ansibleCore'] | undefined {
   if (text === undefined) return undefined;
-  const plays = parse(text, { schema: 'failsafe' }) as { vars?: Record<string, string> }[] | null;
+  const plays = parseFacts(text) as { vars?: Record<string, string> }[] | null;
   const vars = Array.isArray(plays) ? plays.find((p) => p?.vars?.minimal_ansible_version)?.vars : undefined;
   const min = vars?.minimal_ansible_version;
   const max = vars?.maximal_ansible_version;
@@ -80,9 +79,7 @@ export function allowedValues(texts: readonly (string | undefined)[], variable: 
 
 /** validate_inventory's removed_vars list (kubespray v2.31+; earlier releases have none) */
 export function removedVars(validateInventory: string | undefined): string[] {
-  if (validateInventory === undefined) return [];
-  const tasks = parse(validateInventory, { schema: 'failsafe' }) as { vars?: { removed_vars?: unknown } }[] | null;
-  const list = Array.isArray(tasks) ? tasks.find((t) => Array.isArray(t?.vars?.removed_vars))?.vars?.removed_vars : undefined;
+  const list = validateInventory === undefined ? undefined : parseSection(validateInventory, 'removed_vars', true);
   return Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
 }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { validateText } from '../../src/config/load.js';
 import { findRelease } from '../../src/config/releases.js';
 import { mergeRelease, nearestRelease, readCheckoutRelease } from '../../src/kubespray/checkout-release.js';
-import { DefaultsVars, topLevelSection } from '../../src/kubespray/defaults-vars.js';
+import { DefaultsVars, yamlSection } from '../../src/kubespray/defaults-vars.js';
 import { releaseDifferences } from '../../src/kubespray/release-diff.js';
 import { checkoutFacts, kubeRanges, type CheckoutFiles } from '../../src/kubespray/release-facts.js';
 import { exampleText, repoPath, withRelease } from './helpers.js';
@@ -118,9 +118,11 @@ describe('checkoutFacts', () => {
 });
 
 describe('defaults variables', () => {
-  it('cuts one top-level key out of a YAML file', () => {
-    expect(topLevelSection('a: 1\nb:\n  x: 2\n  # c\nc: 3\n', 'b')).toBe('b:\n  x: 2\n  # c');
-    expect(topLevelSection('ab: 1\n', 'a')).toBeUndefined();
+  it('cuts one key out of a YAML file', () => {
+    expect(yamlSection('a: 1\nb:\n  x: 2\n  # c\nc: 3\n', 'b')).toBe('b:\n  x: 2\n  # c');
+    expect(yamlSection('ab: 1\n', 'a')).toBeUndefined();
+    expect(yamlSection('m:\n  x: 1\nx: 2\n', 'x')).toBe('x: 2\n');
+    expect(yamlSection('- vars:\n    l:\n    - a\n    - b\n    k: 1\n', 'l', true)).toBe('l:\n- a\n- b');
   });
 
   it('keeps 1.30 a string and follows plain references', () => {
