@@ -37,7 +37,14 @@ export function yamlSection(text: string, key: string, nested = false): string |
 
 /** kubespray's files as Ansible reads them: failsafe keeps every scalar a string (`1.30` stays "1.30", versions never
  *  become numbers); no duplicate-key check, which is quadratic in a mapping's size and checksum maps are long. */
-export const parseFacts = (text: string): unknown => parse(text, { schema: 'failsafe', uniqueKeys: false });
+export function parseFacts(text: string): unknown {
+  // a file kspray cannot read states nothing (the facts stay unread); it never stops validate
+  try {
+    return parse(text, { schema: 'failsafe', uniqueKeys: false, maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
+}
 
 /** One key of a YAML text, parsed alone. */
 export function parseSection(text: string, key: string, nested = false): VarValue | undefined {

@@ -104,6 +104,12 @@ describe('checkoutFacts', () => {
     expect(f.read.plugins).toEqual(['calico', 'cilium', 'none']);
   });
 
+  it('a file that is not YAML states nothing, and nothing throws', () => {
+    const f = checkoutFacts({ ...v231, 'playbooks/ansible_version.yml': '- vars: [unclosed\n', 'galaxy.yml': 'version: &a [*a\n' });
+    expect(f.unread).toEqual(['ansibleCore']);
+    expect(f.galaxyVersion).toBeUndefined();
+  });
+
   it('reads the stand-in kubespray as a checkout that states no Kubernetes versions', async () => {
     const c = await readCheckoutRelease(repoPath('test', 'kubespray'));
     expect(c?.tag).toBe('v2.25.0');
