@@ -114,12 +114,25 @@ export class DefaultsVars {
       const outer = yamlSection(text, name);
       if (outer === undefined) continue;
       const inner = yamlSection(outer.slice(outer.indexOf('\n') + 1), sub, true);
-      // the keys alone are parsed: the sha256 values are most of the text
-      const map = inner === undefined ? undefined : (parseFacts(inner.replace(/:[ \t].*$/gm, ':')) as Record<string, VarValue> | null)?.[sub];
-      return isMap(map) ? Object.keys(map) : undefined;
+      return inner === undefined ? undefined : flatKeys(inner, sub);
     }
     return undefined;
   }
+}
+
+/**
+ * The keys of `sub:` followed by flat `key: value` lines, as checksum maps are written. Those maps are long (a
+ * `validate` next to a checkout would spend most of its time parsing them), so such lines are read directly; any
+ * other shape goes through the YAML parser.
+ */
+function flatKeys(section: string, sub: string): string[] | undefined {
+  const lines = section.split('\n').slice(1).filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  const indent = /^ */.exec(lines[0] ?? '')![0];
+  const flat = new RegExp(String.raw`^${indent}(?:'([^']+)'|"([^"]+)"|([^\s'"#:][^\s:]*)): `);
+  const keys = lines.map((l) => flat.exec(l)).map((m) => m && (m[1] ?? m[2] ?? m[3]));
+  if (indent && keys.every((k) => k)) return keys as string[];
+  const map = (parseFacts(section) as Record<string, VarValue> | null)?.[sub];
+  return isMap(map) ? Object.keys(map) : undefined;
 }
 
 export const isMap = (v: VarValue | undefined): v is VarMap => typeof v === 'object' && v !== null && !Array.isArray(v);

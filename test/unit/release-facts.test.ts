@@ -138,6 +138,13 @@ describe('defaults variables', () => {
     expect(v.resolve('nope')).toBeUndefined();
   });
 
+  it('reads checksum keys from flat lines, and any other shape through the YAML parser', () => {
+    const v = new DefaultsVars(["a:\n  amd64:\n    1.2.3: sha256:00 # x\n    '1.2.2': 0\n\n    # gone\n    \"1.2.1\": 1\n  arm64: {}\nb:\n  amd64: { 1.0.1: x, 1.0.0: y }\n"]);
+    expect(v.keysOf('a', 'amd64')).toEqual(['1.2.3', '1.2.2', '1.2.1']);
+    expect(v.keysOf('b', 'amd64')).toEqual(['1.0.1', '1.0.0']);
+    expect(v.keysOf('a', 'ppc64le')).toBeUndefined();
+  });
+
   it('sorts Kubernetes ranges by version, not by text', () => {
     expect(kubeRanges(['1.30.10', '1.30.9', '1.9.0'], '1.30.0')).toEqual({ '1.30': 10 });
   });
