@@ -9,7 +9,10 @@ export async function doctor(ctx: CommandContext): Promise<number> {
   const checks = await doctorChecks(ws);
   const r = ctx.reporter;
   r.result({ checks }, () => {
-    for (const c of checks) r.host(c.check, c.ok ? r.color.green(`ok — ${c.detail}`) : r.color.red(`${c.detail} — ${c.fix ?? ''}`));
+    for (const c of checks) {
+      r.host(c.check, c.ok ? r.color.green(`ok — ${c.detail}`) : r.color.red(`${c.detail} — ${c.fix ?? ''}`));
+      for (const n of c.notes ?? []) r.note(`  ${n}`);
+    }
   });
   return checks.every((c) => c.ok) ? ExitCode.Ok : ExitCode.Environment;
 }

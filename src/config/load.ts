@@ -1,11 +1,15 @@
 // Config pipeline: text → YAML (with positions) → schema → normalize → rules → { cluster, problems }. Returns values; never prints.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { KsprayError } from '../errors.js';
+import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from '../kubespray/checkout-release.js';
+import { resolveFrom } from '../paths.js';
 import { effectiveInput, pointAtExtraVars } from './effective.js';
 import { buildCluster, type Cluster } from './model.js';
 import { parsePath, ProblemList, type Problem } from './problems.js';
 import { allRules } from './rules/index.js';
+import type { Release } from './releases.js';
 import { ClusterConfig } from './schema.js';
 import { lineOf, parseYaml, toPlain } from './yaml-source.js';
 import { issuesToProblems } from './zod-issues.js';
@@ -22,9 +26,16 @@ export interface LoadedFile extends Loaded {
   path: string;
   dir: string;
   file: string;
+  /** the kubespray checkout at spec.kubespray.path, when there is one */
+  checkout?: CheckoutRelease;
 }
 
-export function validateText(text: string): Loaded {
+export interface ValidateOptions {
+  /** the release as read from the kubespray checkout (default: kspray's table entry for spec.kubespray.version) */
+  release?: Release;
+}
+
+export function validateText(text: string, opts: ValidateOptions = {}): Loaded {
   const { source, problems: yamlProblems } = parseYaml(text);
   const done = (problems: Problem[], cluster?: Cluster): Loaded => {
     for (const p of problems) {
@@ -61,7 +72,7 @@ export function validateText(text: string): Loaded {
       }
     return done(problems);
   }
-  const cluster = buildCluster(parsed.data);
+  const cluster = buildCluster(parsed.data, opts.release);
   // the rules judge what will be rendered: extraVars that override a modelled field replace it first
   const eff = effectiveInput(input, parsed.data.spec.extraVars);
   const list = new ProblemList();
@@ -71,7 +82,7 @@ export function validateText(text: string): Loaded {
   }
   const effParsed = ClusterConfig.safeParse(eff.input);
   if (!effParsed.success) return done(issuesToProblems(effParsed.error.issues, ClusterConfig, eff.input).map((p) => pointAtExtraVars(p, eff.from)));
-  for (const rule of allRules) rule({ cluster: buildCluster(effParsed.data), problems: list, input: eff.input });
+  for (const rule of allRules) rule({ cluster: buildCluster(effParsed.data, opts.release), problems: list, input: eff.input });
   return done(list.items.map((p) => pointAtExtraVars(p, eff.from)), cluster);
 }
 
@@ -83,7 +94,14 @@ export async function loadConfigFile(path: string): Promise<LoadedFile> {
   } catch (e) {
     throw unreadableConfig(path, e);
   }
-  return { ...validateText(text), path: abs, dir: dirname(abs), file: basename(abs) };
+  const dir = dirname(abs);
+  const loaded = validateText(text);
+  const spec = loaded.cluster?.config.spec.kubespray;
+  const checkout = spec ? await readCheckoutRelease(resolveFrom(dir, spec.path)) : undefined;
+  // a checkout at another tag than the config's is about to be switched (setup) and states nothing about this config
+  const release = checkout?.release && checkout.tag === normalizeTag(spec!.version) ? checkout.release : undefined;
+  const final = release && !isDeepStrictEqual(release, loaded.cluster!.release) ? validateText(text, { release }) : loaded;
+  return { ...final, path: abs, dir, file: basename(abs), ...(checkout ? { checkout } : {}) };
 }
 
 /** A sentence and a way out for each reason a config file cannot be read. */

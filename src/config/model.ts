@@ -29,7 +29,8 @@ export interface Cluster {
   workers: NodeHost[];
 }
 
-export function buildCluster(config: ClusterConfig): Cluster {
+/** `release`: facts read from the kubespray checkout, which win over the built-in table's entry for the tag. */
+export function buildCluster(config: ClusterConfig, release: Release | undefined = findRelease(config.spec.kubespray.version)): Cluster {
   const { spec } = config;
   const hosts: NodeHost[] = spec.hosts.map((h, index) => {
     const ip = h.ip ?? h.address;
@@ -51,7 +52,6 @@ export function buildCluster(config: ClusterConfig): Cluster {
       raw: h,
     };
   });
-  const release = findRelease(spec.kubespray.version);
   const kube = parseKubeVersion(spec.kubernetes.version);
   return {
     config,

@@ -1,7 +1,9 @@
 // kspray doctor: is this machine ready to drive the configured kubespray release?
-import { access, constants, readFile, stat } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec.js';
+import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from '../kubespray/checkout-release.js';
+import { compareVersions } from '../kubespray/defaults-vars.js';
 import { KnownHosts } from '../ssh/known-hosts.js';
 import type { Workspace } from '../workspace.js';
 import { resolveFrom } from '../paths.js';
@@ -11,14 +13,9 @@ export interface DoctorCheck {
   ok: boolean;
   detail: string;
   fix?: string;
+  /** one line each, printed under the check */
+  notes?: string[];
 }
-
-const cmpVer = (a: string, b: string) => {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
-};
 
 /** "ansible-playbook [core 2.16.14]" and "python version = 3.11.2 (...) (/path/bin/python3)" */
 export function parseAnsibleVersion(out: string): { core?: string; python?: string } {
@@ -27,12 +24,27 @@ export function parseAnsibleVersion(out: string): { core?: string; python?: stri
   return { ...(core ? { core } : {}), ...(python ? { python } : {}) };
 }
 
-async function kubesprayRelease(dir: string): Promise<string | undefined> {
+/** The release tag at HEAD of a checkout that is its own git repository (not a folder inside another one). */
+async function gitTag(dir: string): Promise<string | undefined> {
+  if (!(await stat(join(dir, '.git')).then(() => true, () => false))) return undefined;
   const git = await run(['git', '-C', dir, 'describe', '--tags', '--exact-match'], { timeoutMs: 5000 }).catch(() => undefined);
-  if (git?.exitCode === 0) return git.stdout.trim();
-  // checkouts without git metadata may carry a release marker
-  const marker = await readFile(join(dir, 'KSPRAY_STANDIN_VERSION'), 'utf8').catch(() => undefined);
-  return marker?.trim() || undefined;
+  return git?.exitCode === 0 ? git.stdout.trim() || undefined : undefined;
+}
+
+/** Whether the checkout's own facts agree with kspray's table, each difference named (the checkout's apply). */
+function releaseFactsCheck(c: CheckoutRelease): DoctorCheck {
+  if (!c.release)
+    return {
+      check: 'release facts',
+      ok: Boolean(c.table),
+      detail: `${c.dir} does not state ${c.facts.unread.join(', ')}; ${c.table ? `kspray's table entry for ${c.tag} applies` : `and kspray has no table entry for ${c.tag}`}`,
+      fix: 'check out a kubespray release tag there (`kspray setup`)',
+    };
+  if (!c.table) return { check: 'release facts', ok: true, detail: `kspray has no table entry for kubespray ${c.tag}; its facts are read from the checkout` };
+  const n = c.differences.length;
+  return n
+    ? { check: 'release facts', ok: true, detail: `the checkout states ${n} fact${n === 1 ? '' : 's'} unlike kspray's table; the checkout's apply`, notes: c.differences }
+    : { check: 'release facts', ok: true, detail: `the checkout agrees with kspray's table entry for ${c.tag}` };
 }
 
 export async function doctorChecks(ws: Workspace): Promise<DoctorCheck[]> {
@@ -44,7 +56,7 @@ export async function doctorChecks(ws: Workspace): Promise<DoctorCheck[]> {
   const core = parsed.core;
   out.push({
     check: 'ansible-playbook',
-    ok: Boolean(core) && cmpVer(core!, rel.ansibleCore.min) >= 0 && cmpVer(core!, rel.ansibleCore.maxExclusive) < 0,
+    ok: Boolean(core) && compareVersions(core!, rel.ansibleCore.min) >= 0 && compareVersions(core!, rel.ansibleCore.maxExclusive) < 0,
     detail: core ? `${ws.ansiblePlaybook}: ansible-core ${core} (kubespray ${rel.tag} needs ≥ ${rel.ansibleCore.min}, < ${rel.ansibleCore.maxExclusive})` : `${ws.ansiblePlaybook} not found or not runnable`,
     fix: `run \`kspray setup\` (a venv with ${rel.ansiblePackage} from the release's requirements.txt), or set spec.kubespray.venv`,
   });
@@ -53,13 +65,15 @@ export async function doctorChecks(ws: Workspace): Promise<DoctorCheck[]> {
     out.push({ check: 'python modules', ok: mods?.exitCode === 0, detail: mods?.exitCode === 0 ? 'jmespath, netaddr importable' : (mods?.stderr.trim().split('\n').at(-1) ?? 'python not runnable'), fix: 'pip install -r requirements.txt in the venv' });
   }
   const hasCluster = await stat(join(ws.kubesprayDir, 'cluster.yml')).then(() => true, () => false);
-  const found = hasCluster ? await kubesprayRelease(ws.kubesprayDir) : undefined;
+  const checkout = hasCluster ? await readCheckoutRelease(ws.kubesprayDir, gitTag) : undefined;
+  const at = checkout ? `${checkout.tag}${checkout.tagFrom === 'git' ? '' : ' by its galaxy.yml, at no release tag'}` : 'an unknown release';
   out.push({
     check: 'kubespray checkout',
-    ok: hasCluster && found === tag,
-    detail: !hasCluster ? `${ws.kubesprayDir} has no cluster.yml` : `${ws.kubesprayDir} is at ${found ?? 'an unknown release'} (config: ${tag})`,
+    ok: hasCluster && checkout?.tag === normalizeTag(tag),
+    detail: !hasCluster ? `${ws.kubesprayDir} has no cluster.yml` : `${ws.kubesprayDir} is at ${at} (config: ${tag})`,
     fix: hasCluster ? `check out ${tag} there (git -C ${ws.kubesprayDir} checkout ${tag})` : '`kspray setup` clones it',
   });
+  if (checkout && checkout.tag === normalizeTag(tag)) out.push(releaseFactsCheck(checkout));
   const keyFile = ws.cluster.config.spec.ssh.keyFile;
   if (keyFile) {
     const p = resolveFrom(ws.configDir, keyFile);

@@ -1,12 +1,16 @@
 // Release support matrix: the Kubernetes version must be deployable by the chosen kubespray release.
-import { canDeploy, describeRange, formatKube, minorKey, releases, releasesFor } from '../releases.js';
+import { canDeploy, describeRange, findRelease, formatKube, minorKey, releases, releasesFor } from '../releases.js';
 import type { Rule } from './context.js';
 
 export const versionRules: Rule[] = [
   function kubesprayRelease({ cluster, problems }) {
     const tag = cluster.config.spec.kubespray.version;
+    const path = cluster.config.spec.kubespray.path;
     if (!cluster.release)
-      problems.error('version/kubespray', 'spec.kubespray.version', `kubespray "${tag}" is not a release kspray knows`, `use one of ${releases.map((r) => r.tag).join(', ')}`);
+      problems.error('version/kubespray', 'spec.kubespray.version', `kubespray "${tag}" is not a release kspray knows`, `use one of ${releases.map((r) => r.tag).join(', ')}, or check the release out at spec.kubespray.path (${path}) so kspray reads its facts from it`);
+    // only a checkout supplies a release the table lacks
+    else if (!findRelease(tag))
+      problems.warn('version/kubespray-untabled', 'spec.kubespray.version', `kspray has no table entry for kubespray ${cluster.release.tag}; its facts are read from the checkout at ${path}`, 'validation without that checkout rejects this release; an update of kspray knows it');
   },
 
   function kubernetesVersion({ cluster, problems }) {
