@@ -102,7 +102,7 @@ export function factsInvocation(r: Release | undefined): PlaybookInvocation {
   return { playbook: 'playbooks/facts.yml', ...(r?.factsInstallsPackages ? { skipTags: ['system-packages'] } : {}) };
 }
 
-export function factsPhase(): Phase {
+export function factsPhase(): PlaybookPhase {
   const base = playbookPhase('Bootstrap the hosts and refresh the fact cache (playbooks/facts.yml)', (fc) => factsInvocation(fc.ws.cluster.release));
   return {
     ...base,
@@ -114,9 +114,17 @@ export function factsPhase(): Phase {
   };
 }
 
-export function playbookPhase(title: string, invocation: (fc: FlowContext) => PlaybookInvocation): Phase {
+/** A phase that runs one kubespray playbook; `invocation` says which, with what (the plan and the contract tests read it). */
+export interface PlaybookPhase extends Phase {
+  invocation(fc: FlowContext): PlaybookInvocation;
+}
+
+export const isPlaybookPhase = (p: Phase): p is PlaybookPhase => typeof (p as Partial<PlaybookPhase>).invocation === 'function';
+
+export function playbookPhase(title: string, invocation: (fc: FlowContext) => PlaybookInvocation): PlaybookPhase {
   return {
     title,
+    invocation,
     plan: async (fc) => [displayCommand(ansibleCommand(invocation(fc), await settings(fc)))],
     async run(fc) {
       const s = await settings(fc);
