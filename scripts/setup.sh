@@ -7,10 +7,11 @@ set -euo pipefail
 
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${KSPRAY_CACHE_DIR:-$HOME/.cache/kspray}"
-ANSIBLE_CORE_SERIES="2.16"
-VENV_DIR="$CACHE_DIR/venvs/ansible-core-$ANSIBLE_CORE_SERIES"
 APT_PACKAGES=(openssh-server sudo etcd-server etcd-client iproute2 python3-venv openssl hyperfine age time git)
-PIP_REQUIREMENTS=("ansible-core>=2.16.4,<2.17" "jmespath" "netaddr")
+# lab venvs by ansible-core series: 2.16 for the lab's default release, 2.17 for the stand-in playing v2.29–v2.30
+# (it enforces each release's Ansible range, as kubespray does)
+declare -A ANSIBLE_CORE=([2.16]="ansible-core>=2.16.4,<2.17" [2.17]="ansible-core>=2.17.3,<2.18")
+PIP_EXTRAS=("jmespath" "netaddr")
 QUIET=0
 
 log() { [[ $QUIET == 1 ]] || echo "setup: $*"; }
@@ -42,20 +43,34 @@ ensure_apt_packages() {
   mkdir -p /run/sshd && chmod 0755 /run/sshd
 }
 
-ensure_ansible_venv() {
-  local stamp="$VENV_DIR/.kspray-requirements" want
-  want="$(printf '%s\n' "${PIP_REQUIREMENTS[@]}")"
-  if [[ -x $VENV_DIR/bin/ansible-playbook && -f $stamp && "$(cat "$stamp")" == "$want" ]]; then
-    log "ansible venv ok ($VENV_DIR)"
+ensure_ansible_venv() { # series
+  local venv="$CACHE_DIR/venvs/ansible-core-$1" stamp want
+  stamp="$venv/.kspray-requirements"
+  local reqs=("${ANSIBLE_CORE[$1]}" "${PIP_EXTRAS[@]}")
+  want="$(printf '%s\n' "${reqs[@]}")"
+  if [[ -x $venv/bin/ansible-playbook && -f $stamp && "$(cat "$stamp")" == "$want" ]]; then
+    log "ansible venv ok ($venv)"
     return
   fi
-  log "creating ansible venv at $VENV_DIR"
+  log "creating ansible venv at $venv"
   local py=/usr/bin/python3
   [[ -x $py ]] || py="$(command -v python3)"
-  mkdir -p "$(dirname "$VENV_DIR")"
-  [[ -x $VENV_DIR/bin/pip ]] || run_quiet "$py" -m venv "$VENV_DIR"
-  run_quiet "$VENV_DIR/bin/pip" install --quiet "${PIP_REQUIREMENTS[@]}"
+  mkdir -p "$(dirname "$venv")"
+  [[ -x $venv/bin/pip ]] || run_quiet "$py" -m venv "$venv"
+  run_quiet "$venv/bin/pip" install --quiet "${reqs[@]}"
   printf '%s\n' "$want" >"$stamp"
+}
+
+ensure_ansible_venvs() {
+  local series
+  for series in "${!ANSIBLE_CORE[@]}"; do ensure_ansible_venv "$series"; done
+}
+
+# Real kubespray checkouts and venvs for test/real (scripts/setup-real-kubespray.sh); skipped without the bundle.
+# Its progress lines always show: a cold venv build takes minutes.
+ensure_real_kubespray() {
+  if [[ ${KSPRAY_SKIP_REAL_KUBESPRAY:-} == 1 ]]; then log "real kubespray skipped"; return; fi
+  bash "$REPO_DIR/scripts/setup-real-kubespray.sh"
 }
 
 # newest mtime (epoch seconds) of files under the given paths, ignoring missing ones
@@ -118,10 +133,11 @@ main() {
   done
   ensure_root
   ensure_apt_packages
-  ensure_ansible_venv
+  ensure_ansible_venvs
   ensure_node_modules
   ensure_build
   ensure_kube_apiserver
+  ensure_real_kubespray
 }
 
 main "$@"
