@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { labDown, labUp, REPO_DIR } from '../test/lab/index.js';
+import { emulateRelease, labDown, labUp, REPO_DIR } from '../test/lab/index.js';
 import { labKubeBinaries } from '../test/lab/kube-binaries.js';
 
 const arg = (n: string) => process.argv[process.argv.indexOf(n) + 1];
@@ -27,7 +27,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 try {
   const info = await labUp({ dir, subnet: '10.96.0', prefix: 'kbhealth', fresh: true });
   const cfg = info.configFile;
-  fs.writeFileSync(cfg, fs.readFileSync(cfg, 'utf8').replace(/version: v2\.25\.0/, 'version: v2.30.0').replace(/version: v1\.29\.5/, 'version: v1.34.3').replace(/^  extraVars:\n/m, '  extraVars:\n    standin_release: v2.30.0\n'));
+  emulateRelease(cfg, 'v2.30.0', 'v1.34.3');
   const env = { ...process.env, CI: 'true' };
   const d = await execa(process.execPath, [kspray, '-c', cfg, 'deploy', '--ignore-preflight', 'systemd'], { env, reject: false });
   if (d.exitCode !== 0) throw new Error(`deploy failed:\n${d.all ?? d.stderr}`);

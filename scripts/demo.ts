@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import { labDown, labUp, REPO_DIR } from '../test/lab/index.js';
+import { emulateRelease, labDown, labUp, REPO_DIR } from '../test/lab/index.js';
 
 const KSPRAY = path.join(REPO_DIR, 'bin', 'kspray');
 // outside the checkout: lab hosts shadow /tmp, /etc, /var/lib and /home, where a checkout may live
@@ -40,14 +40,7 @@ async function main(): Promise<void> {
   const cfg = path.basename(info.configFile);
   // The lab's API server is a real kube-apiserver v1.37 built from source; it can emulate Kubernetes 1.34–1.37,
   // so the demo runs kubespray v2.30.0's Kubernetes 1.34 (the stand-in plays that release) and upgrades 1.34.0 → 1.34.3.
-  const text = fs.readFileSync(info.configFile, 'utf8');
-  fs.writeFileSync(
-    info.configFile,
-    text
-      .replace('version: v2.25.0', 'version: v2.30.0')
-      .replace('version: v1.29.5', 'version: v1.34.0')
-      .replace(/^  extraVars:(?: \{\})?\n/m, '  extraVars:\n    standin_release: v2.30.0\n'),
-  );
+  emulateRelease(info.configFile, 'v2.30.0', 'v1.34.0');
   const c = ['-c', cfg];
   const ign = ['--ignore-preflight', 'systemd']; // lab hosts share this machine's init, which is not systemd
 

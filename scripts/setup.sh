@@ -13,10 +13,11 @@ REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE_DIR="${KSPRAY_CACHE_DIR:-$HOME/.cache/kspray}"
 # shellcheck source=lib/steps.sh
 source "$REPO_DIR/scripts/lib/steps.sh"
-ANSIBLE_CORE_SERIES="2.16"
-VENV_DIR="$CACHE_DIR/venvs/ansible-core-$ANSIBLE_CORE_SERIES"
 APT_PACKAGES=(openssh-server sudo etcd-server etcd-client iproute2 python3-venv openssl hyperfine age time git)
-PIP_REQUIREMENTS=("ansible-core>=2.16.4,<2.17" "jmespath" "netaddr")
+# lab venvs by ansible-core series: 2.16 for the lab's default release, 2.17 for the stand-in playing v2.29–v2.30
+# (it enforces each release's Ansible range, as kubespray does)
+declare -A ANSIBLE_CORE=([2.16]="ansible-core>=2.16.4,<2.17" [2.17]="ansible-core>=2.17.3,<2.18")
+PIP_EXTRAS=("jmespath" "netaddr")
 KUBE_VERSION="${KSPRAY_KUBE_VERSION:-$(sed -n 's/^DEFAULT_VERSION=//p' "$REPO_DIR/scripts/build-kube-apiserver.sh")}"
 PRESENT=()
 
@@ -36,18 +37,23 @@ do_apt() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
 }
 
-# --- the lab's Ansible venv ---------------------------------------------------------------------
-want_pip() { printf '%s\n' "${PIP_REQUIREMENTS[@]}"; }
-need_ansible_venv() {
-  [[ ! -x $VENV_DIR/bin/ansible-playbook || ! -f $VENV_DIR/.kspray-requirements || "$(cat "$VENV_DIR/.kspray-requirements")" != "$(want_pip)" ]]
+# --- the lab's Ansible venvs, one per ansible-core series ----------------------------------------------
+venv_of() { echo "$CACHE_DIR/venvs/ansible-core-$1"; }
+want_pip() { printf '%s\n' "${ANSIBLE_CORE[$1]}" "${PIP_EXTRAS[@]}"; }
+need_ansible_venv() { # series
+  local venv
+  venv="$(venv_of "$1")"
+  [[ ! -x $venv/bin/ansible-playbook || ! -f $venv/.kspray-requirements || "$(cat "$venv/.kspray-requirements")" != "$(want_pip "$1")" ]]
 }
-do_ansible_venv() {
-  local py=/usr/bin/python3
+do_ansible_venv() { # series
+  local venv py=/usr/bin/python3 reqs
+  venv="$(venv_of "$1")"
   [[ -x $py ]] || py="$(command -v python3)"
-  mkdir -p "$(dirname "$VENV_DIR")"
-  [[ -x $VENV_DIR/bin/pip ]] || "$py" -m venv "$VENV_DIR"
-  "$VENV_DIR/bin/pip" install --quiet --disable-pip-version-check "${PIP_REQUIREMENTS[@]}"
-  want_pip >"$VENV_DIR/.kspray-requirements"
+  mkdir -p "$(dirname "$venv")"
+  [[ -x $venv/bin/pip ]] || "$py" -m venv "$venv"
+  mapfile -t reqs < <(want_pip "$1")
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "${reqs[@]}"
+  want_pip "$1" >"$venv/.kspray-requirements"
 }
 
 # --- node_modules and the build -------------------------------------------------------------------
@@ -83,12 +89,17 @@ need_kube_apiserver() {
 }
 
 # --- real kubespray for the tests that judge kspray against it --------------------------------------
-need_real_kubespray() { ! bash "$REPO_DIR/scripts/setup-real-kubespray.sh" --check >/dev/null 2>&1; }
+# KSPRAY_SKIP_REAL_KUBESPRAY=1 skips it (test/real then skips too).
+need_real_kubespray() {
+  [[ ${KSPRAY_SKIP_REAL_KUBESPRAY:-} != 1 ]] || return 1
+  ! bash "$REPO_DIR/scripts/setup-real-kubespray.sh" --check >/dev/null 2>&1
+}
 
 # what a run would do, one word per step ("" when everything is in place)
 missing_steps() {
   [[ -z "$(missing_apt)" ]] || echo apt
-  ! need_ansible_venv || echo ansible-venv
+  local series
+  for series in "${!ANSIBLE_CORE[@]}"; do ! need_ansible_venv "$series" || echo "ansible-venv-$series"; done
   ! need_node_modules || echo npm-ci
   ! need_build || echo build
   ! need_kube_apiserver || echo kube-apiserver
@@ -122,8 +133,14 @@ main() {
 
   # independent of each other once apt is done: run side by side
   local pids=()
-  if need_ansible_venv; then step ansible-venv "creating the lab's Ansible venv (ansible-core $ANSIBLE_CORE_SERIES) in $VENV_DIR" --note "about 40 s" -- do_ansible_venv & pids+=($!)
-  else PRESENT+=("ansible venv"); fi
+  local series venvs_present=1
+  for series in "${!ANSIBLE_CORE[@]}"; do
+    if need_ansible_venv "$series"; then
+      venvs_present=0
+      step "ansible-venv-$series" "creating the lab's Ansible venv (ansible-core $series) in $(venv_of "$series")" --note "about 40 s" -- do_ansible_venv "$series" & pids+=($!)
+    fi
+  done
+  ((venvs_present)) && PRESENT+=("ansible venvs")
   if need_node_modules || need_build; then do_node & pids+=($!)
   else PRESENT+=("node_modules + build"); fi
   if need_kube_apiserver; then

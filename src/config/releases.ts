@@ -8,12 +8,12 @@ export interface Release {
   defaultKube: string;
   /** kube_version and other component versions carry a leading `v` (≤ v2.27) */
   vPrefix: boolean;
-  /** inventory must declare k8s_cluster:children (≤ v2.26) */
-  declaresK8sCluster: boolean;
   /** group_vars/etcd.yml exists in the sample (≤ v2.28) */
   etcdGroupVarsFile: boolean;
   /** kube_node may be empty (≥ v2.26) */
   workersOptional: boolean;
+  /** playbooks/facts.yml installs the system packages on every host, under the tag system-packages (≥ v2.28) */
+  factsInstallsPackages: boolean;
   /** `--limit` runs assert a populated fact cache (≥ v2.27) */
   limitNeedsFactCache: boolean;
   /** remove-node.yml defaults `node` to every host (≤ v2.27) */
@@ -51,9 +51,9 @@ function rel(tag: string, kube: Record<string, number>, defaultKube: string, com
     kube,
     defaultKube,
     vPrefix: minor <= 27,
-    declaresK8sCluster: minor <= 26,
     etcdGroupVarsFile: minor <= 28,
     workersOptional: minor >= 26,
+    factsInstallsPackages: minor >= 28,
     limitNeedsFactCache: minor >= 27,
     removeNodeDefaultsToAll: minor <= 27,
     ansibleCore: ansible.core,

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { KsprayError } from '../errors.js';
 import type { FlowContext, Phase } from '../flows/flow.js';
-import { playbookPhase } from '../flows/steps.js';
+import { factsPhase, playbookPhase } from '../flows/steps.js';
 import { kubesprayChecksPhase } from '../kubespray/phase.js';
 import { hostsDocument } from '../inventory/hosts.js';
 import { configDigest, renderInventory } from '../inventory/render.js';
@@ -62,7 +62,7 @@ export function restorePhases(ws: Workspace, snapshot: string, onHealthy: (s: Cl
   return [
     kubesprayChecksPhase(),
     { title: 'Write the recovery inventory', plan: () => [`${restoreInventoryDir(ws)}/hosts.yaml with broken_etcd and broken_kube_control_plane`], run: (fc) => writeRecoveryInventory(fc.ws) },
-    playbookPhase('Refresh the fact cache (playbooks/facts.yml)', () => ({ playbook: 'playbooks/facts.yml' })),
+    factsPhase(),
     playbookPhase('Run recover-control-plane.yml with the snapshot', () => ({ playbook: 'recover-control-plane.yml', limit, extraVars: { etcd_snapshot: snapshot, etcd_retries: 10 } })),
     {
       title: 'Check etcd health',

@@ -7,7 +7,7 @@ import { eachHost, targetFor } from '../ssh/targets.js';
 import { checkConfigText, updateConfig } from './config-update.js';
 import { kubesprayChecksPhase } from '../kubespray/phase.js';
 import type { FlowContext, Phase } from './flow.js';
-import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
+import { factsPhase, playbookPhase, preflightPhase, renderPhase } from './steps.js';
 import { waitReadyPhase, type WaitOptions } from './wait-ready.js';
 
 export interface AddNodeOptions {
@@ -76,7 +76,7 @@ export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
   ];
   if (etcd) {
     phases.push(
-      playbookPhase('Refresh the fact cache (playbooks/facts.yml)', () => ({ playbook: 'playbooks/facts.yml' })),
+      factsPhase(),
       playbookPhase('Join etcd (cluster.yml --limit etcd,kube_control_plane)', () => ({ playbook: 'cluster.yml', limit: limitEtcd, extraVars: { ignore_assert_errors: true, etcd_retries: 10 } })),
       playbookPhase('Reconfigure control planes (upgrade-cluster.yml --limit etcd,kube_control_plane)', () => ({ playbook: 'upgrade-cluster.yml', limit: limitEtcd, extraVars: { ignore_assert_errors: true, etcd_retries: 10 } })),
     );
@@ -90,7 +90,7 @@ export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
   } else {
     phases.push(
       // kubespray v2.27+ refuses --limit without a fact cache for the other hosts; older releases need it too (docs)
-      playbookPhase('Refresh the fact cache (playbooks/facts.yml)', () => ({ playbook: 'playbooks/facts.yml' })),
+      factsPhase(),
       playbookPhase(`Run scale.yml --limit ${o.name}`, () => ({ playbook: 'scale.yml', limit: [o.name] })),
     );
   }

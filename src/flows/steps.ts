@@ -10,6 +10,7 @@ import { run } from '../exec.js';
 import { join } from 'node:path';
 import { resolveFrom } from '../paths.js';
 import type { FlowContext, Phase } from './flow.js';
+import type { Release } from '../config/releases.js';
 
 export function renderPhase(): Phase {
   return {
@@ -95,9 +96,37 @@ async function settings(fc: FlowContext) {
   };
 }
 
-export function playbookPhase(title: string, invocation: (fc: FlowContext) => PlaybookInvocation): Phase {
+/**
+ * kubespray's playbooks/facts.yml: bootstrap_os on every host, then the facts a later `--limit` run relies on. From
+ * v2.28 bootstrap_os also installs kubespray's system packages: not a fact refresh, and cluster.yml/scale.yml do it anyway.
+ */
+export function factsInvocation(r: Release | undefined): PlaybookInvocation {
+  return { playbook: 'playbooks/facts.yml', ...(r?.factsInstallsPackages ? { skipTags: ['system-packages'] } : {}) };
+}
+
+export function factsPhase(): PlaybookPhase {
+  const base = playbookPhase('Bootstrap the hosts and refresh the fact cache (playbooks/facts.yml)', (fc) => factsInvocation(fc.ws.cluster.release));
+  return {
+    ...base,
+    plan: async (fc) => [
+      "on every host: kubespray's bootstrap_os (python3 and iproute2 if missing, hostname set to the inventory name), then gather facts into the cluster's fact cache",
+      ...(fc.ws.cluster.release?.factsInstallsPackages ? ["kubespray's system package install in that step is skipped (--skip-tags system-packages)"] : []),
+      ...(await base.plan!(fc)),
+    ],
+  };
+}
+
+/** A phase that runs one kubespray playbook; `invocation` says which, with what (the plan and the contract tests read it). */
+export interface PlaybookPhase extends Phase {
+  invocation(fc: FlowContext): PlaybookInvocation;
+}
+
+export const isPlaybookPhase = (p: Phase): p is PlaybookPhase => typeof (p as Partial<PlaybookPhase>).invocation === 'function';
+
+export function playbookPhase(title: string, invocation: (fc: FlowContext) => PlaybookInvocation): PlaybookPhase {
   return {
     title,
+    invocation,
     plan: async (fc) => [displayCommand(ansibleCommand(invocation(fc), await settings(fc)))],
     async run(fc) {
       const s = await settings(fc);

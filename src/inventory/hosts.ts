@@ -29,10 +29,11 @@ export function hostsDocument(c: Cluster): Obj {
     etcd: group(c.etcdMembers),
     kube_node: group(c.workers),
     calico_rr: { hosts: {} },
+    // declared for every release: from v2.27 kubespray builds it at run time in a play that --limit also limits, so
+    // undeclared it would hold only the limited hosts, the others losing group_vars/k8s_cluster/*; and v2.27–v2.28's
+    // facts.yml targets it before anything builds it
+    k8s_cluster: { children: { kube_control_plane: {}, kube_node: {}, calico_rr: {} } },
   };
-  // declared up to v2.26; v2.27+ derive it at run time (declaring it there is harmless, but the sample does not)
-  if (!c.release || c.release.declaresK8sCluster)
-    children.k8s_cluster = { children: { kube_control_plane: {}, kube_node: {}, calico_rr: {} } };
   const b = spec.ssh.bastion;
   if (b) {
     allHosts.bastion = { ansible_host: b.address, ansible_port: b.port, ...(b.user ?? spec.ssh.user ? { ansible_user: b.user ?? spec.ssh.user } : {}) };

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { sudoRun } from '../lab/ssh.js';
+import { emulateRelease } from '../lab/config-file.js';
 import { labKubeBinaries } from '../lab/kube-binaries.js';
 import type { TestLab } from './helpers.js';
 
@@ -11,8 +12,7 @@ export const KUBE = labKubeBinaries();
 
 /** kubespray v2.30.0 / Kubernetes v1.34.3: the stand-in starts kube-apiserver with --emulated-version=kube=1.34. */
 export function useEmulatableRelease(lab: TestLab): void {
-  const text = fs.readFileSync(lab.config, 'utf8');
-  fs.writeFileSync(lab.config, text.replace(/version: v2\.25\.0/, 'version: v2.30.0').replace(/version: v1\.29\.5/, 'version: v1.34.3').replace(/^  extraVars:\n/m, '  extraVars:\n    standin_release: v2.30.0\n'));
+  emulateRelease(lab.config, 'v2.30.0', 'v1.34.3');
 }
 
 export const stateKubeconfig = (lab: TestLab) => path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'kubeconfig');

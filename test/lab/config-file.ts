@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { LabInfo } from './info.js';
 import { labKubeBinaries } from './kube-binaries.js';
+import { labVenvFor } from './settings.js';
 
 export function labConfig(info: LabInfo): Record<string, unknown> {
   return {
@@ -27,6 +28,22 @@ export function writeLabConfig(info: LabInfo): void {
   const schema = path.relative(path.dirname(info.configFile), path.join(info.kubesprayPath, '../../schema/kspray.schema.json'));
   const header = `# yaml-language-server: $schema=${schema}\n# Written by \`npm run lab -- up\`; spare hosts are in lab.json.\n`;
   fs.writeFileSync(info.configFile, header + stringify(labConfig(info), { lineWidth: 0 }));
+}
+
+/**
+ * Make the lab config emulate another kubespray release: version, Kubernetes version, the stand-in's release and a
+ * lab venv inside that release's Ansible range (the stand-in enforces it).
+ */
+export function emulateRelease(configFile: string, release: string, kube: string): void {
+  const text = fs.readFileSync(configFile, 'utf8');
+  fs.writeFileSync(
+    configFile,
+    text
+      .replace(/^(    version: )v2\.\d+\.\d+$/m, `$1${release}`)
+      .replace(/^(  kubernetes:\n    version: )\S+$/m, `$1${kube}`)
+      .replace(/^(    venv: ).*$/m, `$1${labVenvFor(release)}`)
+      .replace(/^  extraVars:(?: \{\})?\n/m, `  extraVars:\n    standin_release: ${release}\n`),
+  );
 }
 
 export function writeKnownHosts(info: LabInfo): void {

@@ -40,9 +40,22 @@ function defaultLabDir(): string {
   return isShadowed(inRepo) ? '/var/tmp/kspray-lab' : inRepo;
 }
 
+const cacheDir = () => process.env.KSPRAY_CACHE_DIR ?? path.join(os.homedir(), '.cache/kspray');
+
+/** The lab's Ansible venv of an ansible-core series (scripts/setup.sh builds 2.16 and 2.17). */
+export const labVenv = (series = '2.16') => path.join(cacheDir(), `venvs/ansible-core-${series}`);
+
+/**
+ * The lab venv a kubespray release accepts: the stand-in enforces each release's Ansible range, as kubespray does
+ * (v2.24–v2.28 take 2.16, v2.29–v2.30 take 2.17, v2.31 2.18, v2.32 2.19: the series below each range's maximum).
+ */
+export function labVenvFor(release: string): string {
+  const minor = Number(release.replace(/^v/, '').split('.')[1]);
+  return labVenv(minor <= 28 ? '2.16' : minor <= 30 ? '2.17' : minor === 31 ? '2.18' : '2.19');
+}
+
 export function labSettings(overrides: Partial<LabSettings> = {}): LabSettings {
   const env = process.env;
-  const cache = env.KSPRAY_CACHE_DIR ?? path.join(os.homedir(), '.cache/kspray');
   const s: LabSettings = {
     dir: path.resolve(env.KSPRAY_LAB_DIR ?? defaultLabDir()),
     subnet: env.KSPRAY_LAB_SUBNET ?? '10.77.0',
@@ -50,7 +63,7 @@ export function labSettings(overrides: Partial<LabSettings> = {}): LabSettings {
     hosts: 6,
     spares: 2,
     sshUser: 'kspray',
-    venv: path.join(cache, 'venvs/ansible-core-2.16'),
+    venv: labVenv(),
     kubesprayVersion: 'v2.25.0',
     kubernetesVersion: 'v1.29.5',
     ...overrides,

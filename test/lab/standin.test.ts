@@ -99,6 +99,12 @@ describe('kubespray stand-in on the lab', { timeout: LAB_TIMEOUT }, () => {
     expect(r.output).toContain("must not start with 'v'");
   });
 
+  it("enforces the emulated release's Ansible range, as kubespray does", async () => {
+    const r = await main.play('cluster.yml', { extraVars: { standin_release: 'v2.31.0' } });
+    expect(r.code).not.toBe(0);
+    expect(r.output).toContain('Ansible must be between 2.18.0 and 2.19.0 exclusive - you have 2.16.');
+  });
+
   it('standin_fail makes the named task fail on the named host', async () => {
     const r = await main.play('cluster.yml', { extraVars: { standin_fail: { host: 'km02', task: 'Start etcd' } } });
     expect(r.code).not.toBe(0);

@@ -14,7 +14,7 @@ const goldenRoot = repoPath('test', 'fixtures', 'golden');
 
 const cases: { name: string; text: () => string }[] = [
   { name: 'homelab-v2.25.0', text: () => exampleText('homelab') },
-  // last release that keeps the `v` prefix; k8s_cluster is no longer declared from v2.27
+  // last release that keeps the `v` prefix, and the first that builds k8s_cluster at run time (kspray declares it anyway)
   { name: 'homelab-v2.27.1', text: () => withRelease(exampleText('homelab'), 'v2.27.1', 'v1.31.9') },
   // no `v`, no group_vars/etcd.yml: the etcd member vars move to group_vars/all/etcd.yml
   { name: 'homelab-v2.29.1', text: () => withRelease(exampleText('homelab'), 'v2.29.1', 'v1.33.7') },
@@ -61,9 +61,9 @@ describe('golden inventories', () => {
 describe('release format changes', () => {
   const files = (name: string) => Object.fromEntries(render(cases.find((c) => c.name === name)!.text()).map((f) => [f.path, parse(f.content) as Record<string, any>]));
 
-  it('declares k8s_cluster only up to v2.26', () => {
-    expect(files('homelab-v2.25.0')['hosts.yaml']!.all.children.k8s_cluster).toBeDefined();
-    expect(files('homelab-v2.27.1')['hosts.yaml']!.all.children.k8s_cluster).toBeUndefined();
+  it('declares k8s_cluster for every release: kubespray v2.27+ would build it from the --limit hosts only', () => {
+    for (const name of ['homelab-v2.25.0', 'homelab-v2.27.1', 'homelab-v2.29.1'])
+      expect(files(name)['hosts.yaml']!.all.children.k8s_cluster, name).toEqual({ children: { kube_control_plane: {}, kube_node: {}, calico_rr: {} } });
   });
 
   it('keeps the v prefix up to v2.27 and drops it from v2.28', () => {

@@ -64,6 +64,6 @@ describe('scripts/setup.sh on a machine that has everything', () => {
     expect(r.status, r.stderr).toBe(0);
     const out = r.stdout.trim().split('\n');
     expect(out, r.stdout).toHaveLength(1);
-    expect(out[0]).toMatch(/^setup: everything in place \(apt packages, ansible venv, node_modules \+ build, kube-apiserver v[\d.]+, real kubespray\) — \d+s$/);
+    expect(out[0]).toMatch(/^setup: everything in place \(apt packages, ansible venvs, node_modules \+ build, kube-apiserver v[\d.]+, real kubespray\) — \d+s$/);
   });
 });
