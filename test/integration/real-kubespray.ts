@@ -1,21 +1,10 @@
-// The cached real kubespray checkouts and venvs (scripts/setup-real-kubespray.sh), or why a test must skip.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { REPO_DIR } from '../lab/index.js';
+// The cached real kubespray checkout and venv of a ref for the integration tests, or why they skip (test/real/kubespray.ts).
+import { realKubespray as cached, realSkipReason } from '../real/kubespray.js';
 
-const cache = path.join(process.env.KSPRAY_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'kspray'), 'real-kubespray');
-// the bundle's dir, as scripts/setup-real-kubespray.sh finds it
-const shared = path.dirname(process.env.KSPRAY_KUBESPRAY_BUNDLE ?? path.join(REPO_DIR, '..', 'shared', 'kubespray', 'kubespray.bundle'));
-
-/** The cached checkout of a ref and its venv, or why there is none. */
+/** Skips only where the bundle is absent (a user's clone); with the bundle, a missing checkout fails with the setup command. */
 export function realKubespray(ref: string): { dir: string; venv: string } | { skip: string } {
-  if (!fs.existsSync(shared)) return { skip: '../shared/kubespray is absent' };
-  const dir = path.join(cache, ref);
-  const venvFile = `${dir}.venv`;
-  const venv = fs.existsSync(venvFile) ? fs.readFileSync(venvFile, 'utf8').trim() : '';
-  if (!fs.existsSync(path.join(dir, 'ansible.cfg')) || !venv || !fs.existsSync(path.join(venv, '.kspray-complete')))
-    return { skip: `no cached checkout and venv of kubespray ${ref} (scripts/setup-real-kubespray.sh builds them)` };
-  return { dir, venv };
+  const skip = realSkipReason();
+  if (skip) return { skip };
+  const k = cached(ref);
+  return { dir: k.dir, venv: k.venv };
 }
-
