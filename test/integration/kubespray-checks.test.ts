@@ -11,13 +11,13 @@ import { realKubespray } from './real-kubespray.js';
 
 const homelab = fs.readFileSync(path.join(REPO_DIR, 'templates', 'examples', 'homelab.yaml'), 'utf8');
 
-/** The homelab example for a release: its tag (master is checked as v2.31.0 until the table knows v2.32.0) and a Kubernetes version it deploys. */
+/** The homelab example for a release: its tag (master is the v2.32.0 candidate) and a Kubernetes version it deploys. */
 const refs: { ref: string; tag: string; kube: string }[] = [
   { ref: 'v2.25.0', tag: 'v2.25.0', kube: 'v1.29.5' },
   { ref: 'v2.27.1', tag: 'v2.27.1', kube: 'v1.31.4' },
   { ref: 'v2.28.1', tag: 'v2.28.1', kube: 'v1.32.5' },
   { ref: 'v2.31.0', tag: 'v2.31.0', kube: 'v1.34.3' },
-  { ref: 'master', tag: 'v2.31.0', kube: 'v1.34.3' },
+  { ref: 'master', tag: 'v2.32.0', kube: 'v1.36.4' },
 ];
 
 function configFor(ref: { ref: string; tag: string; kube: string }, rk: { dir: string; venv: string }, edit: (t: string, ref: string) => string = (t) => t): string {
