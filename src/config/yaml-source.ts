@@ -1,5 +1,5 @@
 // Parse YAML keeping positions, so every problem can name its line.
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isCollection, isMap, isSeq, isPair, isScalar, visit, type Document, type Node } from 'yaml';
 import type { PathSegment, Problem } from './problems.js';
 
 export interface YamlSource {
@@ -63,7 +63,7 @@ export function lineOf(src: YamlSource, path: readonly PathSegment[], key?: stri
 
 /** The document as plain data. Aliases fail only here (unresolved, or an alias bomb), so that becomes a problem too. */
 export function toPlain(src: YamlSource): { value: unknown } | { problem: Problem } {
-  const cycle = selfReference(src);
+  const cycle = selfReference(src) ?? collectionKey(src);
   if (cycle) return { problem: cycle };
   try {
     return { value: src.doc.toJS({ maxAliasCount: 100 }) };
@@ -86,6 +86,27 @@ export function toPlain(src: YamlSource): { value: unknown } | { problem: Proble
       },
     };
   }
+}
+
+/** `? [a, b]: x` has a list for a key: no kspray or kubespray key is one, and plain data cannot hold it. */
+function collectionKey(src: YamlSource): Problem | undefined {
+  let found: Problem | undefined;
+  visit(src.doc, {
+    Pair(_, pair) {
+      if (!isCollection(pair.key)) return undefined;
+      const off = (pair.key as Node).range?.[0];
+      found = {
+        severity: 'error',
+        rule: 'yaml/collection-key',
+        path: '(document)',
+        line: off === undefined ? 1 : src.lines.linePos(off).line,
+        message: 'a key here is a list or a mapping; keys must be plain names',
+        fix: 'write the key as a plain name (a `? ` line starts a complex key)',
+      };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 /** An alias inside the node its anchor names (`a: &x [*x]`) makes a value that contains itself, which nothing can render. */
