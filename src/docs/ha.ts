@@ -13,7 +13,11 @@ export const quorumOf = (members: number) => Math.floor(members / 2) + 1;
 
 export function failureDomains(c: Cluster): { name: string; configured: boolean; nodes: NodeHost[] }[] {
   const m = new Map<string, NodeHost[]>();
-  for (const h of c.hosts) m.set(failureDomainOf(h), [...(m.get(failureDomainOf(h)) ?? []), h]);
+  for (const h of c.hosts) {
+    const list = m.get(failureDomainOf(h));
+    if (list) list.push(h);
+    else m.set(failureDomainOf(h), [h]);
+  }
   return [...m].map(([name, nodes]) => ({ name, configured: nodes.some((n) => n.raw.failureDomain !== undefined), nodes })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

@@ -33,8 +33,9 @@ export function topologyDiagram(c: Cluster, net: DocModel['network'], checks: Do
   });
   net.nodeSegments.forEach((s, si) => {
     lines.push(`  seg${si}[(${label(`node segment ${s.cidr}${s.assumed ? ' (assumed /24)' : ''}`)})]`);
+    const inSegment = new Set(s.hosts);
     groups.forEach((g, gi) => {
-      if (g.nodes.some((h) => s.hosts.includes(h.name))) lines.push(`  seg${si} --- fd${gi}`);
+      if (g.nodes.some((h) => inSegment.has(h.name))) lines.push(`  seg${si} --- fd${gi}`);
     });
   });
   const pools = net.segments.filter((s) => s.name.startsWith('MetalLB pool '));

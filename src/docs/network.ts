@@ -12,7 +12,9 @@ export function nodeSegments(c: Cluster): DocModel['network']['nodeSegments'] {
   for (const h of c.hosts) {
     if (!isIPv4(h.ip)) continue;
     const cidr = `${h.ip.split('.').slice(0, 3).join('.')}.0/${NODE_PREFIX}`;
-    bySegment.set(cidr, [...(bySegment.get(cidr) ?? []), h.name]);
+    const list = bySegment.get(cidr);
+    if (list) list.push(h.name);
+    else bySegment.set(cidr, [h.name]);
   }
   return [...bySegment].sort((a, b) => (ipValue(a[0].split('/')[0]!) < ipValue(b[0].split('/')[0]!) ? -1 : 1)).map(([cidr, hosts]) => ({ cidr, assumed: true, hosts }));
 }
