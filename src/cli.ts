@@ -64,6 +64,15 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .action(wrap(async () => (await import('./commands/render.js')).render));
 
   program
+    .command('docs')
+    .description("write the cluster's architecture document (topology, network, components, HA, capacity), computed from the config")
+    .addOption(new Option('-o, --output <format>', 'document format').choices(['markdown', 'json']).default('markdown'))
+    .option('--out <file>', 'write the document to FILE (atomically) instead of printing it')
+    .option('--check <file>', 'exit 1, naming the first differing line, when FILE no longer matches the config (for CI)')
+    .addHelpText('after', '\nExamples:\n  kspray docs > ARCHITECTURE.md\n  kspray docs --out docs/architecture.md\n  kspray docs -o json | jq .capacity\n  kspray docs --check docs/architecture.md')
+    .action(wrap(async () => (await import('./commands/docs.js')).docs));
+
+  program
     .command('schema')
     .description('print the JSON Schema of kspray.yaml')
     .addHelpText('after', '\nExamples:\n  kspray schema > kspray.schema.json')

@@ -40,6 +40,11 @@ export const Host = z.strictObject({
     .array(z.string())
     .optional()
     .describe('Node taints as "key=value:Effect" (kubespray node_taints)'),
+  failureDomain: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('What fails together with this host (e.g. the hypervisor pve1, a rack or a zone); `kspray docs` computes what losing each one costs'),
   ssh: SshSettings.optional().describe('Per-host SSH overrides'),
   etcdMemberName: z
     .string()

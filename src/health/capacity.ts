@@ -1,5 +1,6 @@
 // Capacity checks, pure: pods per node, nodes vs the pod network (the config rules' own math), service and
 // MetalLB address use, node CPU/memory from metrics.k8s.io.
+import { maxNodes, podNetworkCapacity, poolAddresses, serviceIps } from '../config/capacity.js';
 import type { Cluster } from '../config/model.js';
 import { parseNetwork, parsePoolEntry, contains, ipValue, size, type Range } from '../config/net.js';
 import { ProblemList } from '../config/problems.js';
@@ -41,25 +42,17 @@ function networkVerdict(c: Cluster, nodes: number): ProblemList {
 
 export function evaluateNetworkCapacity(c: Cluster, nodes: number): Check {
   const p = networkVerdict(c, nodes);
-  // the largest node count without an error, by bisection over the same rule
-  let lo = nodes;
-  let hi = 1 << 20;
-  if (p.errors.length === 0) {
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi + 1) / 2);
-      if (networkVerdict(c, mid).errors.length) hi = mid - 1;
-      else lo = mid;
-    }
-  }
+  const plan = podNetworkCapacity(c.config.spec.network);
   const net = c.config.spec.network;
-  const ev = [`${nodes} nodes; ${net.plugin} with pod subnet ${net.podSubnet}${p.errors.length ? '' : ` holds up to ${lo} nodes`}`, ...[...p.errors, ...p.warnings].map((x) => x.message)];
+  const holds = p.errors.length === 0 && plan.ok ? ` holds up to ${maxNodes(plan.value)} nodes` : '';
+  const ev = [`${nodes} nodes; ${net.plugin} with pod subnet ${net.podSubnet}${holds}`, ...[...p.errors, ...p.warnings].map((x) => x.message)];
   return check('capacity.network', 'Node count vs pod network', p.errors.length ? 'fail' : p.warnings.length ? 'warn' : 'ok', ev, p.errors[0]?.fix ?? p.warnings[0]?.fix);
 }
 
 export function evaluateServiceRange(c: Cluster, clusterIps: number): Check {
   const svc = parseNetwork(c.config.spec.network.serviceSubnet);
-  if (!svc.ok) return check('capacity.services', 'Service IP range', 'skip', [svc.reason]);
-  const total = Number(size(svc.range)) - 2;
+  const total = serviceIps(c.config.spec.network.serviceSubnet);
+  if (!svc.ok || total === undefined) return check('capacity.services', 'Service IP range', 'skip', [svc.ok ? 'no service subnet' : svc.reason]);
   const p = pct(clusterIps, total);
   return check('capacity.services', 'Service IP range', p > 80 ? 'warn' : 'ok', [`${clusterIps}/${total} ClusterIPs of ${svc.range.text} in use (${p}%)`],
     'the service subnet cannot grow in place: remove unused Services, or plan a new cluster with a wider spec.network.serviceSubnet');
@@ -68,11 +61,11 @@ export function evaluateServiceRange(c: Cluster, clusterIps: number): Check {
 export function evaluateMetallb(c: Cluster, lbIps: string[]): Check {
   const mlb = c.config.spec.addons.metallb;
   if (!mlb.enabled) return check('capacity.metallb', 'MetalLB pool usage', 'skip', ['MetalLB not enabled']);
-  const pools = mlb.pools.map((p) => ({ name: p.name, ranges: p.addresses.map(parsePoolEntry).filter((r): r is { ok: true; range: Range } => r.ok).map((r) => r.range) }));
+  const pools = mlb.pools.map((p) => ({ name: p.name, entries: p.addresses, ranges: p.addresses.map(parsePoolEntry).filter((r): r is { ok: true; range: Range } => r.ok).map((r) => r.range) }));
   const ev: string[] = [];
   let worstPct = 0;
   for (const pool of pools) {
-    const total = pool.ranges.reduce((a, r) => a + Number(size(r)), 0);
+    const total = poolAddresses(pool.entries);
     const used = lbIps.filter((ip) => pool.ranges.some((r) => contains(r, ipValue(ip)))).length;
     worstPct = Math.max(worstPct, pct(used, total));
     ev.push(`pool ${pool.name}: ${used}/${total} addresses (${pct(used, total)}%)`);

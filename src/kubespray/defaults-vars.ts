@@ -104,6 +104,15 @@ export class DefaultsVars {
       const item = key !== undefined && isMap(map) ? map[key] : undefined;
       return typeof item === 'string' ? this.evaluate(item, scope, depth + 1) : undefined;
     }
+    // 'v1.11.1' if (kube_version is version('v1.29.0', '>=')) else 'v1.10.1'
+    m = /^'([^']*)' if \(?([A-Za-z_]\w*) is version\('([^']+)', '(>=|<|>|<=)'\)\)? else '([^']*)'$/.exec(expr);
+    if (m) {
+      const v = this.resolve(m[2]!, scope, depth + 1);
+      if (v === undefined) return undefined;
+      const c = compareVersions(v, m[3]!);
+      const holds = { '>=': c >= 0, '<': c < 0, '>': c > 0, '<=': c <= 0 }[m[4] as '>=' | '<' | '>' | '<='];
+      return holds ? m[1] : m[5];
+    }
     if (/^[A-Za-z_]\w*$/.test(expr)) return this.resolve(expr, scope, depth + 1);
     return undefined;
   }

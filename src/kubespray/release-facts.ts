@@ -36,7 +36,12 @@ export interface CheckoutFacts {
   unread: string[];
   /** the sample inventory.ini declares [k8s_cluster:children] (up to v2.26) */
   sampleDeclaresK8sCluster?: boolean;
+  /** default versions of the add-ons and helpers, by kubespray variable (those whose Jinja this reader evaluates) */
+  addonVersions?: Record<string, string>;
 }
+
+/** Version variables `kspray docs` lists beyond the Release's components. */
+export const addonVersionVars = ['coredns_version', 'nodelocaldns_version', 'dnsautoscaler_version', 'metallb_version', 'cert_manager_version', 'argocd_version', 'nginx_image_tag', 'haproxy_image_tag', 'runc_version', 'cni_version', 'crictl_version'] as const;
 
 const stripV = (v: string) => v.replace(/^v/, '');
 
@@ -99,6 +104,7 @@ export function checkoutFacts(files: CheckoutFiles): CheckoutFacts {
   const vars = new DefaultsVars(role ? defaultsFiles.map((f) => files[`${role}/${f}`]).filter((t): t is string => t !== undefined) : []);
   const verify = verifyFiles.map((f) => files[f]);
   const read: ReadFacts = {};
+  let addonVersions: Record<string, string> | undefined;
 
   const kubeVersion = vars.resolve('kube_version');
   const minKube = vars.resolve('kube_version_min_required');
@@ -119,6 +125,7 @@ export function checkoutFacts(files: CheckoutFiles): CheckoutFacts {
     const maps = ['etcd_supported_versions', 'crictl_supported_versions'].map((n) => vars.raw(n)).filter((m) => m && typeof m === 'object' && !Array.isArray(m));
     const covered = Object.keys(read.kube).filter((minor) => maps.every((m) => Object.keys(m!).some((k) => stripV(k) === minor)));
     read.componentMaps = covered.length === Object.keys(read.kube).length ? undefined : covered;
+    addonVersions = Object.fromEntries(addonVersionVars.map((n) => [n, vars.resolve(n, scope)]).filter((e): e is [string, string] => e[1] !== undefined).map(([n, v]) => [n, stripV(v)]));
   }
 
   const ansibleCore = ansibleRange(files['playbooks/ansible_version.yml']);
@@ -147,5 +154,6 @@ export function checkoutFacts(files: CheckoutFiles): CheckoutFacts {
     read,
     unread: all.filter((k) => !(k in read)),
     ...(k8s !== undefined ? { sampleDeclaresK8sCluster: k8s } : {}),
+    ...(addonVersions && Object.keys(addonVersions).length ? { addonVersions } : {}),
   };
 }

@@ -1,5 +1,6 @@
 // Address plan checks: ranges are networks, do not overlap, and are big enough for the plugin's real allocation.
 import { contains, isIPv4, isLinkLocal, ipValue, overlaps, parseNetwork, parsePoolEntry, reservedOverlap, singleRange, size, type Range } from '../net.js';
+import { podNetworkCapacity } from '../capacity.js';
 import { hostPath, type Rule } from './context.js';
 
 interface Named {
@@ -62,37 +63,31 @@ export const networkRules: Rule[] = [
 
   function capacity({ cluster, problems }) {
     const net = cluster.config.spec.network;
-    const pods = parseNetwork(net.podSubnet);
-    if (!pods.ok) return;
-    const podPrefix = pods.range.prefix!;
     const nodes = cluster.hosts.length;
-    if (net.nodePrefix < podPrefix) {
-      problems.error('network/node-prefix', 'spec.network.nodePrefix', `/${net.nodePrefix} per node is larger than the whole pod subnet /${podPrefix}`, podPrefix >= 30 ? `widen the pod subnet (e.g. 10.233.64.0/18); a /${podPrefix} cannot hold one node's pods` : `use a node prefix between ${podPrefix} and 30`);
+    const plan = podNetworkCapacity(net);
+    if (!plan.ok) {
+      const p = plan.problem;
+      if (p.kind === 'node-prefix')
+        problems.error('network/node-prefix', 'spec.network.nodePrefix', `/${net.nodePrefix} per node is larger than the whole pod subnet /${p.podPrefix}`, p.podPrefix >= 30 ? `widen the pod subnet (e.g. 10.233.64.0/18); a /${p.podPrefix} cannot hold one node's pods` : `use a node prefix between ${p.podPrefix} and 30`);
+      else if (p.kind === 'block-size')
+        problems.error('calico/block-size', 'spec.network.calico.blockSize', `block /${p.blockSize} is larger than the pod subnet /${p.podPrefix}`, `use a block size between ${p.podPrefix} and 32 (default 26)`);
       return;
     }
-    const nodeRanges = 2 ** (net.nodePrefix - podPrefix);
-    const podsPerRange = 2 ** (32 - net.nodePrefix) - 2;
-    if (net.plugin === 'calico') {
-      // Calico IPAM ignores the per-node CIDR: nodes claim blockSize blocks from the pool and borrow more when full.
-      const bs = net.calico.blockSize;
-      if (bs < podPrefix) {
-        problems.error('calico/block-size', 'spec.network.calico.blockSize', `block /${bs} is larger than the pod subnet /${podPrefix}`, `use a block size between ${podPrefix} and 32 (default 26)`);
-        return;
-      }
-      const blocks = 2 ** (bs - podPrefix);
-      const blocksPerNode = Math.ceil(net.maxPodsPerNode / 2 ** (32 - bs));
-      if (blocks < nodes)
-        problems.error('network/too-many-nodes', 'spec.network.podSubnet', `${nodes} nodes but the pod subnet holds only ${blocks} Calico /${bs} blocks (one per node at least)`, 'widen spec.network.podSubnet or use a larger spec.network.calico.blockSize');
-      else if (blocks < nodes * blocksPerNode)
-        problems.warn('network/pod-headroom', 'spec.network.podSubnet', `${nodes} nodes × ${net.maxPodsPerNode} pods need ${nodes * blocksPerNode} /${bs} blocks, the pool has ${blocks}`, 'widen spec.network.podSubnet');
-      if (nodeRanges < nodes)
-        problems.warn('calico/node-cidrs', 'spec.network.nodePrefix', `only ${nodeRanges} /${net.nodePrefix} node CIDRs fit in ${net.podSubnet}; kube-controller-manager will report CIDRNotAvailable for the other nodes (Calico IPAM itself is unaffected)`, 'raise nodePrefix or widen the pod subnet');
+    const { allocation: a, nodeCidrs } = plan.value;
+    if (a.kind === 'calico-blocks') {
+      const bs = a.blockSize;
+      if (a.blocks < nodes)
+        problems.error('network/too-many-nodes', 'spec.network.podSubnet', `${nodes} nodes but the pod subnet holds only ${a.blocks} Calico /${bs} blocks (one per node at least)`, 'widen spec.network.podSubnet or use a larger spec.network.calico.blockSize');
+      else if (a.blocks < nodes * a.blocksPerNode)
+        problems.warn('network/pod-headroom', 'spec.network.podSubnet', `${nodes} nodes × ${net.maxPodsPerNode} pods need ${nodes * a.blocksPerNode} /${bs} blocks, the pool has ${a.blocks}`, 'widen spec.network.podSubnet');
+      if (nodeCidrs < nodes)
+        problems.warn('calico/node-cidrs', 'spec.network.nodePrefix', `only ${nodeCidrs} /${net.nodePrefix} node CIDRs fit in ${net.podSubnet}; kube-controller-manager will report CIDRNotAvailable for the other nodes (Calico IPAM itself is unaffected)`, 'raise nodePrefix or widen the pod subnet');
       return;
     }
-    if (nodeRanges < nodes)
-      problems.error('network/too-many-nodes', 'spec.network.nodePrefix', `${nodes} nodes but ${net.podSubnet} split into /${net.nodePrefix} holds only ${nodeRanges} (kubespray: "Not enough IPs are available for the desired node count")`, 'widen the pod subnet or raise nodePrefix');
-    if (net.maxPodsPerNode > podsPerRange)
-      problems.error('network/max-pods', 'spec.network.maxPodsPerNode', `${net.maxPodsPerNode} pods per node do not fit in a /${net.nodePrefix} (${podsPerRange} addresses; kubespray: "Do not schedule more pods on a node than inet addresses are available")`, `lower maxPodsPerNode to ${podsPerRange} or lower nodePrefix`);
+    if (a.nodeRanges < nodes)
+      problems.error('network/too-many-nodes', 'spec.network.nodePrefix', `${nodes} nodes but ${net.podSubnet} split into /${net.nodePrefix} holds only ${a.nodeRanges} (kubespray: "Not enough IPs are available for the desired node count")`, 'widen the pod subnet or raise nodePrefix');
+    if (net.maxPodsPerNode > a.addressesPerRange)
+      problems.error('network/max-pods', 'spec.network.maxPodsPerNode', `${net.maxPodsPerNode} pods per node do not fit in a /${net.nodePrefix} (${a.addressesPerRange} addresses; kubespray: "Do not schedule more pods on a node than inet addresses are available")`, `lower maxPodsPerNode to ${a.addressesPerRange} or lower nodePrefix`);
   },
 
   function serviceRange({ cluster, problems }) {

@@ -1,0 +1,127 @@
+// PURE: what the address plan holds, with each plugin's real allocation. The one source of these numbers for the
+// config rules, `kspray validate`, `kspray health` and `kspray docs`.
+import type { Cluster, NodeHost } from './model.js';
+import { parseNetwork, parsePoolEntry, size } from './net.js';
+
+/** How the pod subnet is handed to nodes. */
+export type PodAllocation =
+  // Calico IPAM ignores the per-node CIDR: nodes claim blockSize blocks from the pool and borrow more when full
+  | { kind: 'calico-blocks'; blockSize: number; blocks: number; addressesPerBlock: number; blocksPerNode: number }
+  // every other plugin uses the node's podCIDR from kube-controller-manager (kube_network_node_prefix)
+  | { kind: 'node-cidr'; nodePrefix: number; nodeRanges: number; addressesPerRange: number };
+
+export interface PodNetworkCapacity {
+  plugin: string;
+  podSubnet: string;
+  podPrefix: number;
+  podAddresses: number;
+  allocation: PodAllocation;
+  maxPodsPerNode: number;
+  /** pods one node can run: kubelet's max pods, capped by the node's range where the plugin has one */
+  podsPerNode: number;
+  /** nodes the pod subnet holds when each one runs podsPerNode pods */
+  nodesAtMaxPods: number;
+  /** Calico: nodes the subnet holds at one block each (fewer pods per node, borrowed blocks exhausted) */
+  nodesAtOneBlock?: number;
+  /** the kube_network_node_prefix node CIDRs the subnet splits into (kube-controller-manager assigns one per node) */
+  nodeCidrs: number;
+}
+
+/** The configuration problem that stops the plan from being computed at all. */
+export type CapacityProblem =
+  | { kind: 'pod-subnet'; reason: string }
+  | { kind: 'node-prefix'; podPrefix: number }
+  | { kind: 'block-size'; podPrefix: number; blockSize: number };
+
+export function podNetworkCapacity(net: Cluster['config']['spec']['network']): { ok: true; value: PodNetworkCapacity } | { ok: false; problem: CapacityProblem } {
+  const pods = parseNetwork(net.podSubnet);
+  if (!pods.ok) return { ok: false, problem: { kind: 'pod-subnet', reason: pods.reason } };
+  const podPrefix = pods.range.prefix!;
+  if (net.nodePrefix < podPrefix) return { ok: false, problem: { kind: 'node-prefix', podPrefix } };
+  const nodeCidrs = 2 ** (net.nodePrefix - podPrefix);
+  const base = { plugin: net.plugin, podSubnet: net.podSubnet, podPrefix, podAddresses: Number(size(pods.range)), maxPodsPerNode: net.maxPodsPerNode, nodeCidrs };
+  if (net.plugin === 'calico') {
+    const bs = net.calico.blockSize;
+    if (bs < podPrefix) return { ok: false, problem: { kind: 'block-size', podPrefix, blockSize: bs } };
+    const blocks = 2 ** (bs - podPrefix);
+    const addressesPerBlock = 2 ** (32 - bs);
+    const blocksPerNode = Math.ceil(net.maxPodsPerNode / addressesPerBlock);
+    return {
+      ok: true,
+      value: {
+        ...base,
+        allocation: { kind: 'calico-blocks', blockSize: bs, blocks, addressesPerBlock, blocksPerNode },
+        podsPerNode: net.maxPodsPerNode,
+        nodesAtMaxPods: Math.floor(blocks / blocksPerNode),
+        nodesAtOneBlock: blocks,
+      },
+    };
+  }
+  const addressesPerRange = 2 ** (32 - net.nodePrefix) - 2;
+  return {
+    ok: true,
+    value: {
+      ...base,
+      allocation: { kind: 'node-cidr', nodePrefix: net.nodePrefix, nodeRanges: nodeCidrs, addressesPerRange },
+      podsPerNode: Math.min(net.maxPodsPerNode, Math.max(addressesPerRange, 0)),
+      nodesAtMaxPods: nodeCidrs,
+    },
+  };
+}
+
+/** Most nodes the pod subnet can hold at all (Calico: one block each; others: one node CIDR each). */
+export const maxNodes = (p: PodNetworkCapacity) => p.nodesAtOneBlock ?? p.nodesAtMaxPods;
+
+/** Nodes workloads are scheduled on: kube_node members without a NoSchedule or NoExecute taint. */
+export const schedulable = (h: NodeHost) => h.worker && !(h.raw.taints ?? []).some((t) => /:(NoSchedule|NoExecute)$/.test(t));
+
+export interface ClusterCapacity {
+  pods: PodNetworkCapacity;
+  nodes: number;
+  schedulableNodes: number;
+  /** pods the schedulable nodes may run together: min(podsPerNode × nodes, what the pod subnet hands them) */
+  schedulablePods: number;
+  /** which of the two bounds applied */
+  podsLimitedBy: 'max-pods' | 'pod-subnet';
+  /** ClusterIPs: the service subnet less its network and broadcast addresses */
+  serviceIps?: number;
+  /** MetalLB addresses per pool (all addresses of each entry; MetalLB assigns network and broadcast addresses too) */
+  metallb: { name: string; addresses: number }[];
+}
+
+export function clusterCapacity(c: Cluster): { ok: true; value: ClusterCapacity } | { ok: false; problem: CapacityProblem } {
+  const spec = c.config.spec;
+  const p = podNetworkCapacity(spec.network);
+  if (!p.ok) return p;
+  const pods = p.value;
+  const nodes = c.hosts.filter(schedulable).length;
+  const byMaxPods = pods.podsPerNode * nodes;
+  // what the subnet hands the schedulable nodes: Calico lends any free block; node CIDRs run out per node
+  const bySubnet =
+    pods.allocation.kind === 'calico-blocks' ? pods.podAddresses : Math.min(nodes, pods.allocation.nodeRanges) * pods.podsPerNode;
+  const svc = serviceIps(spec.network.serviceSubnet);
+  const mlb = spec.addons.metallb;
+  const metallb = mlb.enabled ? mlb.pools.map((pool) => ({ name: pool.name, addresses: poolAddresses(pool.addresses) })) : [];
+  return {
+    ok: true,
+    value: {
+      pods,
+      nodes: c.hosts.length,
+      schedulableNodes: nodes,
+      schedulablePods: Math.min(byMaxPods, bySubnet),
+      podsLimitedBy: byMaxPods <= bySubnet ? 'max-pods' : 'pod-subnet',
+      ...(svc !== undefined ? { serviceIps: svc } : {}),
+      metallb,
+    },
+  };
+}
+
+/** ClusterIPs a service subnet holds: all but its network and broadcast addresses; undefined when it is no network. */
+export function serviceIps(serviceSubnet: string): number | undefined {
+  const svc = parseNetwork(serviceSubnet);
+  return svc.ok ? Math.max(Number(size(svc.range)) - 2, 0) : undefined;
+}
+
+/** Addresses of a MetalLB pool's entries (unparseable entries count none; validate reports them). */
+export const poolAddresses = (entries: readonly string[]) =>
+  entries.map(parsePoolEntry).reduce((a, r) => a + (r.ok ? Number(size(r.range)) : 0), 0);
