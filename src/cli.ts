@@ -69,7 +69,10 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .addOption(new Option('-o, --output <format>', 'document format').choices(['markdown', 'json']).default('markdown'))
     .option('--out <file>', 'write the document to FILE (atomically) instead of printing it')
     .option('--check <file>', 'exit 1, naming the first differing line, when FILE no longer matches the config (for CI)')
-    .addHelpText('after', '\nExamples:\n  kspray docs > ARCHITECTURE.md\n  kspray docs --out docs/architecture.md\n  kspray docs -o json | jq .capacity\n  kspray docs --check docs/architecture.md')
+    .option('--live', "add hardware from the fact cache, CPU/memory allocatable and requested from the Kubernetes API, and the kubeconfig certificate's expiry")
+    .option('--kubeconfig <file>', 'with --live: kubeconfig to use (default .kspray/<cluster>/kubeconfig)')
+    .option('--context <name>', 'with --live: kubeconfig context')
+    .addHelpText('after', '\nExamples:\n  kspray docs > ARCHITECTURE.md\n  kspray docs --out docs/architecture.md\n  kspray docs -o json | jq .capacity\n  kspray docs --check docs/architecture.md\n  kspray docs --live -o json | jq .live')
     .action(wrap(async () => (await import('./commands/docs.js')).docs));
 
   program

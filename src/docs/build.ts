@@ -5,7 +5,7 @@ import { components, type ReleaseVersions } from './components.js';
 import { haSection } from './ha.js';
 import { apiServerDiagram, topologyDiagram, upgradeDiagram } from './mermaid.js';
 import { networkSection } from './network.js';
-import type { DocModel } from './schema.js';
+import type { DocLive, DocModel } from './schema.js';
 import { backupSection, capacitySection, clusterSection, nodesSection, securitySection, upgradeSection } from './sections.js';
 
 export interface DocInputs {
@@ -14,6 +14,8 @@ export interface DocInputs {
   /** the backup directory as shown (relative to the config) */
   backupDir: string;
   lastBackup?: { file: string; meta: BackupMeta };
+  /** with --live only: read from the fact cache and the cluster by the command */
+  live?: DocLive;
 }
 
 export function buildDocModel(c: Cluster, inputs: DocInputs): DocModel {
@@ -34,5 +36,6 @@ export function buildDocModel(c: Cluster, inputs: DocInputs): DocModel {
     backup: backupSection(c, inputs.backupDir, inputs.lastBackup),
     upgrade,
     diagrams: { topology: topologyDiagram(c, network, network.checks), apiServerHa: apiServerDiagram(c), ...(upgradeChart ? { upgrade: upgradeChart } : {}) },
+    ...(inputs.live ? { live: inputs.live } : {}),
   };
 }

@@ -1,4 +1,5 @@
 // PURE: the document model as Markdown, byte-for-byte deterministic (the same model gives the same text).
+import { capacityRows, certificateRow, hardwareCells, hardwareHead, hardwareNote, liveIntro } from './markdown-live.js';
 import type { DocModel } from './schema.js';
 
 const cell = (s: string | number | boolean) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -13,7 +14,8 @@ export const markdownHeader = (m: DocModel) =>
 
 export function renderMarkdown(m: DocModel): string {
   const c = m.cluster;
-  const out: string[] = [markdownHeader(m), '', `# ${c.name}: cluster architecture`, ''];
+  const live = m.live;
+  const out: string[] = [markdownHeader(m), '', `# ${c.name}: cluster architecture`, '', ...(live ? [liveIntro(live), ''] : [])];
   const section = (title: string, ...body: string[]) => out.push(`## ${title}`, '', ...body.flatMap((b) => [b, '']));
 
   section(
@@ -32,7 +34,7 @@ export function renderMarkdown(m: DocModel): string {
 
   section(
     'Node topology',
-    table(['node', 'roles', 'address', 'ip / access ip', 'failure domain', 'schedulable', 'labels', 'taints'], m.nodes.map((h) => [
+    table(['node', 'roles', 'address', 'ip / access ip', 'failure domain', 'schedulable', 'labels', 'taints', ...(live ? hardwareHead : [])], m.nodes.map((h) => [
       h.name + (h.pending ? ' (pending)' : ''),
       h.roles.join(', ') + (h.etcdMemberName ? ` (${h.etcdMemberName})` : ''),
       h.address,
@@ -41,8 +43,9 @@ export function renderMarkdown(m: DocModel): string {
       h.schedulable ? 'yes' : 'no',
       Object.entries(h.labels).map(([k, v]) => `${k}=${v}`).join(', ') || '—',
       h.taints.join(', ') || '—',
+      ...(live ? hardwareCells(live, h.name) : []),
     ])),
-    'Hardware (CPU, memory, disk, OS, kernel) is not part of the config; it is not shown here.',
+    live ? hardwareNote(live) : 'Hardware (CPU, memory, disk, OS, kernel) is not part of the config; it is not shown here.',
     mermaid(m.diagrams.topology),
   );
 
@@ -74,7 +77,7 @@ export function renderMarkdown(m: DocModel): string {
     ])),
   );
 
-  section('Security model', table(['topic', 'state', 'kubespray variables'], m.security.map((s) => [s.topic, s.state, s.kubesprayVars.map((v) => `\`${v}\``).join(', ')])));
+  section('Security model', table(['topic', 'state', 'kubespray variables'], [...m.security.map((s) => [s.topic, s.state, s.kubesprayVars.map((v) => `\`${v}\``).join(', ')]), ...(live ? [certificateRow(live)] : [])]));
 
   const ha = m.highAvailability;
   section(
@@ -90,18 +93,12 @@ export function renderMarkdown(m: DocModel): string {
   );
 
   const cap = m.capacity;
-  if (cap)
+  if (cap || live)
     section(
       'Capacity',
       table(['', ''], [
-        ['Pods per node', `${cap.podsPerNode} (kubelet_max_pods ${cap.maxPodsPerNode})`],
-        ['Pod allocation', cap.allocation],
-        ['Pods schedulable', `${n(cap.schedulablePods)} on ${cap.schedulableNodes} schedulable node${cap.schedulableNodes === 1 ? '' : 's'} (limited by ${cap.podsLimitedBy === 'max-pods' ? 'max pods per node' : 'the pod subnet'})`],
-        ['Nodes the pod subnet holds', cap.nodesAtOneBlock !== undefined ? `${n(cap.nodesAtMaxPods)} at ${cap.maxPodsPerNode} pods per node (${cap.blocksPerNode} blocks each); ${n(cap.nodesAtOneBlock)} at one block each` : n(cap.nodesAtMaxPods)],
-        ['Nodes configured', cap.nodeCount],
-        ['Pod addresses', n(cap.podAddresses)],
-        ['Service IPs', cap.serviceIps === undefined ? '—' : n(cap.serviceIps)],
-        ['MetalLB addresses', cap.metallbAddresses.map((p) => `${p.pool}: ${n(p.addresses)}`).join(', ') || '—'],
+        ...(cap ? capacityTable(cap) : []),
+        ...(live ? capacityRows(live) : []),
       ]),
     );
 
@@ -120,3 +117,14 @@ export function renderMarkdown(m: DocModel): string {
   section('Upgrade train', `Now: ${u.current}.`, ...(u.steps.length ? [u.steps.map((s, i) => `${i + 1}. kubespray ${s.kubespray} → Kubernetes ${s.kubernetes}`).join('\n')] : []), u.note, ...(m.diagrams.upgrade ? [mermaid(m.diagrams.upgrade)] : []));
   return out.join('\n').replace(/\n+$/, '\n');
 }
+
+const capacityTable = (cap: NonNullable<DocModel['capacity']>): (string | number)[][] => [
+  ['Pods per node', `${cap.podsPerNode} (kubelet_max_pods ${cap.maxPodsPerNode})`],
+  ['Pod allocation', cap.allocation],
+  ['Pods schedulable', `${n(cap.schedulablePods)} on ${cap.schedulableNodes} schedulable node${cap.schedulableNodes === 1 ? '' : 's'} (limited by ${cap.podsLimitedBy === 'max-pods' ? 'max pods per node' : 'the pod subnet'})`],
+  ['Nodes the pod subnet holds', cap.nodesAtOneBlock !== undefined ? `${n(cap.nodesAtMaxPods)} at ${cap.maxPodsPerNode} pods per node (${cap.blocksPerNode} blocks each); ${n(cap.nodesAtOneBlock)} at one block each` : n(cap.nodesAtMaxPods)],
+  ['Nodes configured', cap.nodeCount],
+  ['Pod addresses', n(cap.podAddresses)],
+  ['Service IPs', cap.serviceIps === undefined ? '—' : n(cap.serviceIps)],
+  ['MetalLB addresses', cap.metallbAddresses.map((p) => `${p.pool}: ${n(p.addresses)}`).join(', ') || '—'],
+];

@@ -43,6 +43,43 @@ const scenario = z.strictObject({
   verdict: z.string(),
 });
 
+const hardware = z.strictObject({
+  cpus: z.number().int().optional(),
+  memoryMb: z.number().int().optional(),
+  disks: z.array(z.strictObject({ name: z.string(), bytes: z.number().int() })).optional(),
+  os: z.string().optional(),
+  kernel: z.string().optional(),
+});
+
+const live = z.strictObject({
+  collectedAt: z.string().describe('when kspray docs --live read the cluster (ISO 8601)'),
+  factCache: z.string().describe("the Ansible fact cache directory the hardware was read from"),
+  nodes: z.array(
+    z.strictObject({
+      name: z.string(),
+      cachedFacts: z.boolean().describe('false: the fact cache holds nothing for this host (not deployed from here yet)'),
+      hardware,
+      from: z.record(z.string(), z.enum(['facts', 'kubernetes'])).describe('per hardware field: the fact cache, or the Node status where the cache lacks it'),
+    }),
+  ),
+  kubernetes: z.strictObject({
+    reachable: z.boolean(),
+    server: z.string(),
+    error: z.string().optional(),
+    hint: z.string().optional(),
+    nodes: z.number().int().optional(),
+    allocatableCpuMilli: z.number().int().optional(),
+    allocatableMemoryBytes: z.number().int().optional(),
+    pods: z.number().int().optional().describe('pods bound to a node and not finished'),
+    requestedCpuMilli: z.number().int().optional(),
+    requestedMemoryBytes: z.number().int().optional(),
+  }),
+  certificate: z.union([
+    z.strictObject({ found: z.literal(true), what: z.string(), subject: z.string(), notAfter: z.string(), daysLeft: z.number().int() }),
+    z.strictObject({ found: z.literal(false), reason: z.string() }),
+  ]),
+});
+
 export const DocModel = z.strictObject({
   format: z.literal('kspray-docs/v1'),
   source: z.strictObject({ file: z.string(), sha256: z.string() }),
@@ -117,12 +154,14 @@ export const DocModel = z.strictObject({
   }),
   upgrade: z.strictObject({ current: z.string(), steps: z.array(z.strictObject({ kubespray: z.string(), kubernetes: z.string() })), note: z.string() }),
   diagrams: z.strictObject({ topology: z.string(), apiServerHa: z.string(), upgrade: z.string().optional() }),
+  live: live.optional().describe('only with --live: what the running cluster and the fact cache say'),
 });
 export type DocModel = z.infer<typeof DocModel>;
 export type DocCheck = z.infer<typeof check>;
 export type DocSegment = z.infer<typeof segment>;
 export type DocComponent = z.infer<typeof component>;
 export type DocScenario = z.infer<typeof scenario>;
+export type DocLive = z.infer<typeof live>;
 
 export function docsJsonSchema(): Record<string, unknown> {
   return {

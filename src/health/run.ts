@@ -1,6 +1,7 @@
 // One health pass: kubeconfig → API probes → paginated lists summarised as they arrive → pure evaluators,
 // with etcd checked over SSH alongside. Shared by `kspray health` and the wait-ready phase.
 import { existsSync } from 'node:fs';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Cluster } from '../config/model.js';
 import { isKsprayError, KsprayError } from '../errors.js';
 import { evaluateMetallb, evaluateNetworkCapacity, evaluateNodeUsage, evaluatePodsPerNode, evaluateServiceRange, type NodeUsage } from './capacity.js';
@@ -33,6 +34,11 @@ export interface HealthReport {
 }
 
 export async function loadClient(src: KubeconfigSource, timeoutMs = 10_000): Promise<KubeClient> {
+  return KubeClient.create(await loadKubeConfig(src), { timeoutMs });
+}
+
+/** The kubeconfig as @kubernetes/client-node reads it, on the requested context; usage errors name the file. */
+export async function loadKubeConfig(src: KubeconfigSource): Promise<KubeConfig> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const kc = new KubeConfig();
   if ('yaml' in src) kc.loadFromString(src.yaml);
@@ -48,7 +54,7 @@ export async function loadClient(src: KubeconfigSource, timeoutMs = 10_000): Pro
       kc.setCurrentContext(src.context);
     }
   }
-  return KubeClient.create(kc, { timeoutMs });
+  return kc;
 }
 
 export function summarize(name: string, checks: Check[]): HealthReport {

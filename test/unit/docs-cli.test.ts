@@ -54,6 +54,30 @@ describe('kspray docs', () => {
   });
 });
 
+describe('kspray docs --live before any deploy', () => {
+  it('states that no node has cached facts and that no kubeconfig was fetched; exit 0', async () => {
+    const r = await kspray(await homelab(), ['docs', '--live']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^> Includes live data read at .*; the Kubernetes API was not reachable\.$/m);
+    expect(r.stdout).toMatch(/^\| km01 \|.*\| no cached facts \| no cached facts \| no cached facts \| no cached facts \| no cached facts \|$/m);
+    expect(r.stdout).toMatch(/^\| CPU \/ memory \(live\) \| not read: kubeconfig .*\.kspray\/homelab-kubespray\/kubeconfig does not exist/m);
+    expect(r.stdout).toMatch(/^\| First certificate expiry \(live\) \| not known: kubeconfig .* does not exist/m);
+  });
+
+  it('a named kubeconfig that does not exist is a usage error; --live with --check, or --kubeconfig without --live, too', async () => {
+    const cwd = await homelab();
+    const missing = await kspray(cwd, ['docs', '--live', '--kubeconfig', 'nope.conf']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/kubeconfig .*nope\.conf does not exist/);
+    const both = await kspray(cwd, ['docs', '--live', '--check', 'a.md']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--live and --check together/);
+    const alone = await kspray(cwd, ['docs', '--kubeconfig', 'x.conf']);
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toMatch(/--kubeconfig is read only with --live/);
+  });
+});
+
 describe('kspray validate capacity', () => {
   it('states the planning figures as text and in -o json', async () => {
     const cwd = await homelab();
