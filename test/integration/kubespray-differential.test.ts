@@ -10,7 +10,8 @@
 // 3-7 s wall, ~4 s CPU (0.7 s interpreter and imports, ~1.1 s controller, ~2.2 s in 108 forked workers: 6 hosts ×
 // ~35 tasks; the fork itself 16 ms each). Batched with in-process workers: ~1.4 s CPU per mutant on v2.25.0 and ~1.0 s
 // on v2.31.0 (left: Jinja compiling each conditional anew, per-task get_vars, the playbook's load), so ~540 mutants
-// take ~6 and ~4.5 minutes per ref on 2 idle cores (twice that with the cores shared).
+// take ~6 and ~4.5 minutes per ref on 2 idle cores. Measured here with the 2 cores shared (load 6-11): 875 s for
+// v2.25.0 and 561 s for v2.31.0 (2 shards), plus ~1 minute per ref for the comparison with plain runs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,8 +42,6 @@ const ksprayOnly: Record<string, string> = {
     "overlapping pod, service and MetalLB ranges break routing; kubespray checks each range alone",
   'network/service-subnet':
     "a service range with host bits set (or not a CIDR) goes to kubeadm, which refuses it at init",
-  'network/pod-subnet':
-    "a pod range with host bits set (or not a CIDR) goes to kubeadm and Calico, which refuse it",
   'network/service-too-small':
     "a service range without room for the cluster's own service addresses (the API's .1, CoreDNS's .3); kubespray checks only the pod range",
   'network/node-prefix':
@@ -77,11 +76,6 @@ const ksprayOnly: Record<string, string> = {
     "not an Ansible variable name: Ansible cannot use it, so the setting silently never applies; kubespray's checks never see it",
   'version/unsupported':
     "a Kubernetes version the release has no checksums for fails in kubespray's download role on the host; its inventory checks compare only with the minimum",
-  'version/kubernetes-format':
-    "a Kubernetes version that is not vX.Y.Z: kubespray's version comparisons and checksum lookups fail later",
-  'kubespray/version-format':
-    "kube_version in the other release format (with or without the leading v): kubespray's checksum lookup fails on the host",
-  'version/kubespray': "a kubespray tag kspray has no release facts for",
   'hosts/duplicate-role':
     "a role listed twice: the inventory is the same, but the config says something the author did not mean",
   'hosts/duplicate-name':
@@ -100,21 +94,23 @@ const ksprayOnly: Record<string, string> = {
   'calico/ipip-vxlan': "IP-in-IP and VXLAN both on: Calico refuses the pool",
   'kubespray/not-bool':
     "a string where kubespray expects a boolean: 'yes' or 'true' is true in some of its conditions and false in others",
-  'kubespray/choice':
-    "a value outside the set kubespray implements: its roles fall through to no branch; its inventory checks do not test this variable",
-  'kubespray/proxy-mode': "a kube-proxy mode the release does not implement (nftables before v2.28)",
-  'kubespray/plugin': "a network plugin the release does not implement (none before v2.27)",
+  'kubespray/containerd-config':
+    "containerd_config is deprecated: v2.25 asserts it is undefined; v2.31 neither checks nor reads it, so the setting silently never applies",
   'metallb/bad-range':
     "a MetalLB pool entry that is no address range: MetalLB refuses the pool after deploy",
   'kubespray/admission-list':
     "admission plugins as one comma-separated string: kubespray's check looks for commas inside list items, and the string is then split into characters",
-  'kubespray/containerd-config':
-    "containerd_config is deprecated: kubespray asserts it is undefined, but an empty mapping still passes that check",
-  'version/component-maps': "a release whose component tables do not cover the Kubernetes version",
 };
 
 /** Configs kubespray rejects and kspray accepts, known and not fixed yet (each a kspray bug): `<ref> <mutant id>` → what is missing. */
-const knownGaps: Record<string, string> = {};
+const knownGaps: Record<string, string> = {
+  // kubespray templates the value when its check reads it, and `my_pods` is defined nowhere; kspray takes a templated
+  // extraVars value as set by the operator's own variables (it cannot tell kubespray's defaults from a typo offline)
+  'v2.25.0 579-valid-a-templated-override':
+    "kube_pods_subnet: '{{ my_pods }}' with my_pods undefined: kubespray fails 'Check that kube_pods_subnet is a network range' ('my_pods' is undefined); kspray accepts it",
+  'v2.31.0 579-valid-a-templated-override':
+    "kube_pods_subnet: '{{ my_pods }}' with my_pods undefined: kubespray fails on the undefined variable; kspray accepts it",
+};
 
 const refs = [
   { ref: 'v2.25.0', tag: 'v2.25.0', kube: 'v1.29.5' },
@@ -190,7 +186,8 @@ describe.each(refs)('kspray and kubespray $ref agree on the mutated corpus', (r)
     expect(kubesprayOnly, 'configs kubespray rejects and kspray accepts').toEqual([]);
     expect(unexplained, 'kspray-only rejections by a rule not in the ksprayOnly table').toEqual([]);
     // a known gap leaves the list when kspray rejects the config (or kubespray accepts it)
-    const stale = Object.keys(knownGaps).filter((k) => k.startsWith(`${r.ref} `) && !jobs.some((j, n) => `${r.ref} ${j.id}` === k && outcomes[n]!.problems.length && !j.errors.length));
+    const gap = (n: number) => outcomes[n]!.problems.length > 0 && !jobs[n]!.errors.length;
+    const stale = jobs.flatMap((j, n) => (knownGaps[`${r.ref} ${j.id}`] && !gap(n) ? [j.id] : []));
     expect(stale, 'knownGaps entries that are no longer gaps').toEqual([]);
   });
 
