@@ -27,7 +27,10 @@ const overridable: Record<string, [PathSegment[], Kind]> = {
   audit_log_path: [['spec', 'security', 'auditLog', 'path'], 'string'],
 };
 
-const isTemplate = (v: unknown) => typeof v === 'string' && /\{\{|\{%/.test(v);
+export const isTemplate = (v: unknown) => typeof v === 'string' && /\{\{|\{%/.test(v);
+
+/** The modelled field (dot path) an extraVars key overrides, if it overrides one. */
+export const overriddenField = (key: string): string | undefined => (Object.hasOwn(overridable, key) ? formatPath(overridable[key]![0]) : undefined);
 
 /** The value as Ansible would use it where kubespray filters it (`| int`, `| bool`); anything else is judged as written. */
 function coerce(v: unknown, kind: Kind): unknown {

@@ -103,14 +103,7 @@ const ksprayOnly: Record<string, string> = {
 };
 
 /** Configs kubespray rejects and kspray accepts, known and not fixed yet (each a kspray bug): `<ref> <mutant id>` → what is missing. */
-const knownGaps: Record<string, string> = {
-  // kubespray templates the value when its check reads it, and `my_pods` is defined nowhere; kspray takes a templated
-  // extraVars value as set by the operator's own variables (it cannot tell kubespray's defaults from a typo offline)
-  'v2.25.0 579-valid-a-templated-override':
-    "kube_pods_subnet: '{{ my_pods }}' with my_pods undefined: kubespray fails 'Check that kube_pods_subnet is a network range' ('my_pods' is undefined); kspray accepts it",
-  'v2.31.0 579-valid-a-templated-override':
-    "kube_pods_subnet: '{{ my_pods }}' with my_pods undefined: kubespray fails on the undefined variable; kspray accepts it",
-};
+const knownGaps: Record<string, string> = {};
 
 const refs = [
   { ref: 'v2.25.0', tag: 'v2.25.0', kube: 'v1.29.5' },
