@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { configInvalid, loadConfigFile, type LoadedFile } from '../config/load.js';
 import type { Cluster } from '../config/model.js';
+import { releaseVersions } from '../docs/components.js';
 import type { CommandContext } from '../context.js';
 import { buildDocModel, type DocInputs } from '../docs/build.js';
 import { renderMarkdown } from '../docs/markdown.js';
@@ -39,7 +40,7 @@ export async function docInputs(loaded: LoadedFile & { cluster: Cluster }): Prom
   const shown = (p: string) => relative(loaded.dir, p) || '.';
   return {
     source: { file: loaded.file, sha256: configDigest(loaded.text) },
-    release: { from: fromCheckout ? 'checkout' : c.release ? 'release-table' : 'none', addons: fromCheckout ? (co.facts.addonVersions ?? {}) : {} },
+    release: releaseVersions(c, fromCheckout ? co.facts.addonVersions : undefined),
     backupDir: shown(dir),
     ...(newest?.meta ? { lastBackup: { file: shown(newest.file), meta: newest.meta } } : {}),
   };

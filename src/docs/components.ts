@@ -1,13 +1,21 @@
 // PURE: what the configured kubespray release deploys, at which version (configured, or the release's default), on
 // which ports, and the kubespray variables behind it.
 import type { Cluster } from '../config/model.js';
+import { releaseAddonVersions } from '../config/release-addons.js';
 import type { DocComponent } from './schema.js';
 
 export interface ReleaseVersions {
   /** where the release's versions were read */
   from: 'checkout' | 'release-table' | 'none';
-  /** add-on versions by kubespray variable (checkout only) */
+  /** add-on versions by kubespray variable */
   addons: Record<string, string>;
+}
+
+/** The add-on versions from the checkout when it is the configured release's, else from what kspray ships for the release. */
+export function releaseVersions(c: Cluster, checkoutAddons?: Record<string, string>): ReleaseVersions {
+  if (checkoutAddons) return { from: 'checkout', addons: checkoutAddons };
+  const tag = c.release?.tag;
+  return tag ? { from: 'release-table', addons: { ...(releaseAddonVersions[tag] ?? {}) } } : { from: 'none', addons: {} };
 }
 
 type Port = DocComponent['ports'][number];
@@ -21,7 +29,7 @@ export function components(c: Cluster, rv: ReleaseVersions): DocComponent[] {
   const relSource: DocComponent['versionSource'] = rv.from === 'checkout' ? 'checkout' : rel ? 'release-table' : 'unknown';
   const fromRelease = (v: string | undefined): Pick<DocComponent, 'version' | 'versionSource'> => (v ? { version: v, versionSource: relSource } : { versionSource: 'unknown' });
   const addon = (variable: string, configured?: string) =>
-    configured ? { version: configured.replace(/^v/, ''), versionSource: 'config' as const } : rv.addons[variable] ? { version: rv.addons[variable], versionSource: 'checkout' as const } : { versionSource: 'unknown' as const };
+    configured ? { version: configured.replace(/^v/, ''), versionSource: 'config' as const } : rv.addons[variable] ? { version: rv.addons[variable], versionSource: relSource } : { versionSource: 'unknown' as const };
   const k = { version: kube.replace(/^v/, ''), versionSource: 'kubernetes' as const };
   const cps = 'control planes';
   const all = 'every node';

@@ -69,7 +69,7 @@ export function renderMarkdown(m: DocModel): string {
     table(['component', 'version', 'version from', 'runs on', 'ports', 'settings', 'kubespray variables'], m.components.map((x) => [
       x.name,
       x.version ?? 'release default',
-      x.versionSource === 'unknown' ? 'not read (no checkout)' : x.versionSource,
+      x.versionSource === 'unknown' ? 'not known to kspray for this release (a checkout states it)' : x.versionSource,
       x.runsOn,
       x.ports.map((p) => `${p.port}/${p.protocol} ${p.purpose}`).join('; ') || '—',
       x.settings.join('; ') || '—',

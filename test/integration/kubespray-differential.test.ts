@@ -1,4 +1,5 @@
-// Differential validation: every mutated homelab config (test/fixtures/mutations.ts) that kspray can render goes
+// Differential validation: every mutated homelab config (test/fixtures/mutations.ts) and every hand-written broken
+// config (test/fixtures/broken) that kspray can render goes
 // through kspray's own rules (validateText) and through real kubespray's inventory checks (the playbook
 // `kspray validate --kubespray` runs), for v2.25.0 and v2.31.0. Nothing kubespray rejects may pass kspray, nothing may
 // crash, and every config only kspray rejects is rejected by a rule listed below with the reason it is stricter.
@@ -114,8 +115,12 @@ const refs = [
 const adapt = (yaml: string, r: (typeof refs)[number]) =>
   yaml.replace(/^(    version: )v2\.25\.0$/m, `$1${r.tag}`).replace(/^(  kubernetes:\n    version: )v1\.29\.5$/m, `$1${r.kube}`);
 
-// KSPRAY_DIFF_COUNT: a smaller sample (every family still in it) for a quick local run
-const mutants = mutatedConfigs(process.env.KSPRAY_DIFF_COUNT ? { count: Number(process.env.KSPRAY_DIFF_COUNT) } : {});
+// KSPRAY_DIFF_COUNT: a smaller sample (every family still in it) for a quick local run; 0 leaves only the broken corpus
+const count = process.env.KSPRAY_DIFF_COUNT === undefined ? undefined : Number(process.env.KSPRAY_DIFF_COUNT);
+const brokenDir = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'broken');
+// the hand-written broken configs too, each judged by the release it names (most name v2.25.0)
+const broken = fs.readdirSync(brokenDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => ({ id: `broken/${f}`, yaml: fs.readFileSync(path.join(brokenDir, f), 'utf8') }));
+const mutants = [...(count === 0 ? [] : mutatedConfigs(count ? { count } : {})), ...broken];
 const shards = Math.max(1, Math.min(os.availableParallelism(), 8));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-diff-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

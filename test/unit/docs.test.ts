@@ -7,14 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { generatedConfig } from '../../bench/config-gen.js';
 import { docsSchemaFile, docsSchemaText } from '../../scripts/generate-schema.js';
 import { buildDocModel, type DocInputs } from '../../src/docs/build.js';
+import { releaseVersions } from '../../src/docs/components.js';
 import { renderMarkdown } from '../../src/docs/markdown.js';
 import type { DocModel } from '../../src/docs/schema.js';
 import { exampleText, repoPath, validCluster } from './helpers.js';
 
 const update = process.env.UPDATE_GOLDEN === '1';
 // fixed inputs keep the goldens independent of comment edits and of the machine's backups
-const inputs: DocInputs = { source: { file: 'kspray.yaml', sha256: '0'.repeat(64) }, release: { from: 'release-table', addons: {} }, backupDir: 'backups/cluster' };
-const model = (text: string, i: DocInputs = inputs) => buildDocModel(validCluster(text), i);
+const inputs = (text: string): DocInputs => ({ source: { file: 'kspray.yaml', sha256: '0'.repeat(64) }, release: releaseVersions(validCluster(text)), backupDir: 'backups/cluster' });
+const model = (text: string, i: DocInputs = inputs(text)) => buildDocModel(validCluster(text), i);
 /** 120 hosts, each rack a failure domain */
 const bigText = () => generatedConfig(120).replace(/labels: \{ rack: (r\d+) \}/g, 'failureDomain: $1, labels: { rack: $1 }');
 
@@ -75,18 +76,20 @@ describe('the homelab document states the true figures', () => {
     expect(m.network.apiServerServiceIp).toBe('10.233.0.1');
     const v = Object.fromEntries(m.components.map((c) => [c.name, [c.version, c.versionSource]]));
     expect(v).toMatchObject({ etcd: ['3.5.12', 'release-table'], containerd: ['1.7.16', 'release-table'], Calico: ['3.27.3', 'release-table'], 'kube-apiserver': ['1.29.5', 'kubernetes'] });
+    // the add-ons too, without a checkout: kspray ships each release's default versions
+    expect(v).toMatchObject({ CoreDNS: ['1.11.1', 'release-table'], MetalLB: ['0.13.9', 'release-table'], 'cert-manager': ['1.13.2', 'release-table'] });
   });
 
   it('takes add-on versions from the checkout and the configured ArgoCD version over both', () => {
     const text = exampleText('homelab').replace('argocd:\n      enabled: true', 'argocd:\n      enabled: true\n      version: v2.11.3');
-    const m2 = model(text, { ...inputs, release: { from: 'checkout', addons: { coredns_version: '1.11.1', metallb_version: '0.13.9', argocd_version: '2.11.0' } } });
+    const m2 = model(text, { ...inputs(text), release: { from: 'checkout', addons: { coredns_version: '1.11.1', metallb_version: '0.13.9', argocd_version: '2.11.0' } } });
     const v = Object.fromEntries(m2.components.map((c) => [c.name, [c.version, c.versionSource]]));
     expect(v).toMatchObject({ CoreDNS: ['1.11.1', 'checkout'], MetalLB: ['0.13.9', 'checkout'], 'Argo CD': ['2.11.3', 'config'], etcd: ['3.5.12', 'checkout'] });
   });
 
   it('states the last verified backup kspray knows', () => {
     const meta = { format: 'kspray-etcd-backup/v1', cluster: 'homelab-kubespray', member: 'km01', revision: 1, totalKey: 1, snapshotHash: 1, size: 4096, sha256: 'x', degraded: false, time: '2026-11-24T03:00:00.000Z', verifiedAt: '2026-11-24T03:00:05.000Z' } as const;
-    const m2 = model(exampleText('homelab'), { ...inputs, lastBackup: { file: 'backups/homelab-kubespray/20261124T030000Z-km01.db', meta } });
+    const m2 = model(exampleText('homelab'), { ...inputs(exampleText('homelab')), lastBackup: { file: 'backups/homelab-kubespray/20261124T030000Z-km01.db', meta } });
     expect(renderMarkdown(m2)).toContain('- Last verified backup: backups/homelab-kubespray/20261124T030000Z-km01.db (2026-11-24T03:00:00.000Z, member km01)');
   });
 });
