@@ -25,7 +25,7 @@ export interface LiveInput {
   timeoutMs?: number;
 }
 
-interface ApiNode {
+export interface ApiNode {
   name: string;
   hardware: Hardware;
   cpuMilli: number;
@@ -46,7 +46,7 @@ export function podRequests(p: Obj): { cpuMilli: number; memBytes: number } {
   };
 }
 
-function apiNode(n: Obj): ApiNode {
+export function apiNode(n: Obj): ApiNode {
   const cap = n.status?.capacity ?? {};
   const alloc = n.status?.allocatable ?? {};
   const info = n.status?.nodeInfo ?? {};
@@ -54,6 +54,8 @@ function apiNode(n: Obj): ApiNode {
   const hardware: Hardware = {
     ...(Number.isInteger(cpus) && cpus > 0 ? { cpus } : {}),
     ...(cap.memory ? { memoryMb: Math.round(quantity(cap.memory) / 2 ** 20) } : {}),
+    // the filesystem the kubelet keeps pods' data on: the one disk size the API knows
+    ...(cap['ephemeral-storage'] ? { disks: [{ name: 'kubelet filesystem', bytes: Math.round(quantity(cap['ephemeral-storage'])) }] } : {}),
     ...(info.osImage ? { os: String(info.osImage) } : {}),
     ...(info.kernelVersion ? { kernel: String(info.kernelVersion) } : {}),
   };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hardwareFromFacts, readFactCache } from '../../src/docs/facts.js';
-import { kubeconfigCertificate, liveNode, podRequests } from '../../src/docs/live.js';
+import { apiNode, kubeconfigCertificate, liveNode, podRequests } from '../../src/docs/live.js';
 import { capacityRows, certificateRow, hardwareCells, hardwareNote } from '../../src/docs/markdown-live.js';
 import type { DocLive } from '../../src/docs/schema.js';
 import { repoPath } from './helpers.js';
@@ -55,6 +55,19 @@ describe('live data', () => {
     expect(got.found && got.daysLeft).toBeOneOf([364, 365]);
     expect(kubeconfigCertificate({ certFile: join(dir, 'c') }, now)).toEqual(got);
     expect(kubeconfigCertificate({}, now)).toEqual({ found: false, reason: 'the kubeconfig user authenticates without a client certificate' });
+  });
+
+  it("takes CPU, memory, the kubelet's filesystem, OS and kernel from a Node's status", () => {
+    const n = apiNode({
+      metadata: { name: 'kube01' },
+      status: { capacity: { cpu: '4', memory: '8Gi', 'ephemeral-storage': '100Gi' }, allocatable: { cpu: '3500m', memory: '7Gi' }, nodeInfo: { osImage: 'Ubuntu 24.04.1 LTS', kernelVersion: '6.8.0-45-generic' } },
+    });
+    expect(n).toEqual({
+      name: 'kube01',
+      hardware: { cpus: 4, memoryMb: 8192, disks: [{ name: 'kubelet filesystem', bytes: 100 * 2 ** 30 }], os: 'Ubuntu 24.04.1 LTS', kernel: '6.8.0-45-generic' },
+      cpuMilli: 3500,
+      memBytes: 7 * 2 ** 30,
+    });
   });
 
   it('renders hardware cells, the API marker, capacity rows and the expiry; an unreachable API is stated', () => {
