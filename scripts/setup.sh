@@ -137,7 +137,7 @@ main() {
   for series in "${!ANSIBLE_CORE[@]}"; do
     if need_ansible_venv "$series"; then
       venvs_present=0
-      step "ansible-venv-$series" "creating the lab's Ansible venv (ansible-core $series) in $(venv_of "$series")" --note "about 40 s" -- do_ansible_venv "$series" & pids+=($!)
+      step "ansible-venv-$series" "creating the lab's Ansible venv (ansible-core $series) in $(venv_of "$series")" --note "about 30 s" -- do_ansible_venv "$series" & pids+=($!)
     fi
   done
   ((venvs_present)) && PRESENT+=("ansible venvs")
