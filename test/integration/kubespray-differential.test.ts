@@ -99,6 +99,19 @@ const ksprayOnly: Record<string, string> = {
     "containerd_config is deprecated: v2.25 asserts it is undefined; v2.31 neither checks nor reads it, so the setting silently never applies",
   'metallb/bad-range':
     "a MetalLB pool entry that is no address range: MetalLB refuses the pool after deploy",
+  'kubernetes/namespace':
+    "a namespace that is not a DNS label: Kubernetes refuses to create it when the add-on is installed; kubespray does not check the namespace variables",
+  'network/too-many-nodes':
+    "more nodes than the pod range has Calico blocks for: the nodes beyond get no pod addresses; kubespray checks one node's block against its max pods only",
+  'calico/block-size': "a Calico block larger than the pod range: Calico refuses the IP pool; kubespray's inventory checks do not compare the two",
+  'version/kubernetes-format':
+    "a Kubernetes version that is not MAJOR.MINOR.PATCH: kubespray's download role finds no checksum for it on the host; its inventory checks compare only with the minimum",
+  'metallb/strict-arp':
+    "kubespray asserts it only in its MetalLB role, on the hosts, after the cluster is built; kspray refuses it before anything runs",
+  'calico/ipip-backend':
+    "IP-in-IP needs BGP (bird): kubespray's Calico role checks the backend on the hosts during the deploy, not in its inventory checks",
+  'metallb/no-pools': 'MetalLB without a pool gives no LoadBalancer an address; kubespray installs it anyway',
+  'calico/pool-name': "a pool name Calico refuses: kubespray's Calico role templates it into the IPPool unchecked",
   'kubespray/admission-list':
     "admission plugins as one comma-separated string: kubespray's check looks for commas inside list items, and the string is then split into characters",
 };

@@ -81,9 +81,13 @@ export const kubesprayAssertRules: Rule[] = [
       if (key in extra && !allowed.includes(extra[key] as string))
         problems.error('kubespray/choice', `spec.extraVars.${key}`, `${key} ${JSON.stringify(extra[key])} is not supported${r ? ` by kubespray ${r.tag}` : ''} ("The selected choice is not supported")`, `use ${allowed.join(', ')}`);
     if ('etcd_kubeadm_enabled' in extra) {
-      // v2.28 asserts it is undefined; the other releases only warn (v2.29 dropped the assert)
-      const refused = r !== undefined && r.tag >= 'v2.28' && r.tag < 'v2.29';
-      const msg = `etcd_kubeadm_enabled is deprecated${refused ? ` and kubespray ${r.tag} refuses it` : ''}`;
+      // v2.28 asserts it is undefined; up to v2.27 a true value needs etcd_deployment_type kubeadm; v2.29 dropped both
+      const v = extra.etcd_kubeadm_enabled;
+      const on = v === true || (typeof v === 'string' && !/^(false|no|off|0|)$/i.test(v.trim())) || (typeof v === 'number' && v !== 0);
+      const type = cluster.config.spec.etcd.deploymentType;
+      const refused = r !== undefined && ((r.tag >= 'v2.28' && r.tag < 'v2.29') || (r.tag < 'v2.28' && on && type !== 'kubeadm'));
+      const why = r && r.tag < 'v2.28' ? ` with etcd deploymentType ${type} (it needs kubeadm)` : '';
+      const msg = `etcd_kubeadm_enabled is deprecated${refused ? ` and kubespray ${r.tag} refuses it${why}` : ''}`;
       const fix = 'remove it and set spec.etcd.deploymentType: kubeadm instead';
       if (refused) problems.error('kubespray/etcd-kubeadm-enabled', 'spec.extraVars.etcd_kubeadm_enabled', msg, fix);
       else problems.warn('kubespray/etcd-kubeadm-enabled', 'spec.extraVars.etcd_kubeadm_enabled', msg, fix);
