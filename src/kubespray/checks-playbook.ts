@@ -37,6 +37,8 @@ export interface ChecksPlan {
   sources: string[];
 }
 
+/** where this module is loaded from: plans are cached per version of this code (plan-cache.ts) */
+export const moduleUrl = import.meta.url;
 export const PREINSTALL_ROLE = 'kubespray_preinstall_checks';
 export const DEFAULTS_ROLE = 'kubespray_defaults_vars';
 

@@ -12,7 +12,9 @@ import { run, SubprocessError } from '../exec.js';
 import { configDigest, renderInventory } from '../inventory/render.js';
 import { checkoutEnv, displayCommand, type AnsibleCommand } from '../playbooks/argv.js';
 import { parseEventLine } from '../playbooks/events.js';
-import { checksPlan, type ChecksPlan } from './checks-playbook.js';
+import type { ChecksPlan } from './checks-playbook.js';
+import { cachedChecksPlan } from './plan-cache.js';
+import { cacheRoot } from '../workspace.js';
 import { readCheckout } from './checkout.js';
 import { failureProblems, type CheckFailure } from './map-failures.js';
 import { buildVarMap } from './var-map.js';
@@ -65,7 +67,7 @@ export function checksCommand(dir: string, i: Pick<ChecksInput, 'kubesprayDir' |
 export async function prepareChecks(dir: string, i: ChecksInput): Promise<ChecksPlan | undefined> {
   const texts = await readCheckout(i.kubesprayDir);
   if (!texts) return undefined;
-  const plan = checksPlan(texts, dir);
+  const plan = await cachedChecksPlan(texts, dir, cacheRoot(process.env));
   const files = [...renderInventory(i.cluster, { source: i.file, digest: configDigest(i.text) }).map((f) => ({ ...f, path: join('inventory', f.path) })), ...plan.files];
   for (const f of files) {
     await mkdir(dirname(join(dir, f.path)), { recursive: true, mode: 0o700 });
@@ -111,7 +113,8 @@ export async function runKubesprayChecks(i: ChecksInput): Promise<ChecksOutcome>
         details: (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-15),
         hint: 'run `kspray doctor` to check the checkout and its venv',
       });
-    const problems = failureProblems(failures, plan.tasks, i.cluster, buildVarMap(i.cluster), parseYaml(i.text).source);
+    // the map back to config lines is only needed for failures
+    const problems = failures.length ? failureProblems(failures, plan.tasks, i.cluster, buildVarMap(i.cluster), parseYaml(i.text).source) : [];
     return { available: true, problems, hostChecks: plan.hostChecks, sources: plan.sources, command: displayCommand(cmd, []), durationMs: Date.now() - began };
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -28,6 +28,8 @@ function isFact(w: string): boolean {
   return w.startsWith('ansible_') && !notFacts.has(w);
 }
 
+/** where this module is loaded from: plans are cached per version of this code (plan-cache.ts) */
+export const moduleUrl = import.meta.url;
 export const actionOf = (t: Task): string | undefined => Object.keys(t).find((k) => !keywords.has(k) && !k.startsWith('with_'));
 
 /** Identifiers a value evaluates: every word of a bare conditional, only the `{{ }}`/`{% %}` parts of other strings. */
