@@ -10,6 +10,9 @@ export const packagePath = (...parts: string[]) => join(resolve(dirname(fileURLT
 export const stateDir = (configDir: string, cluster: string) => join(configDir, '.kspray', cluster);
 export const inventoryDir = (configDir: string, cluster: string) => join(stateDir(configDir, cluster), 'inventory');
 
+/** kspray's own cache: venvs, checks plans, lab binaries (KSPRAY_CACHE_DIR, else the XDG cache dir). */
+export const cacheRoot = (env: NodeJS.ProcessEnv) => env.KSPRAY_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/root', '.cache'), 'kspray');
+
 export function resolveFrom(base: string, p: string): string {
   if (p.startsWith('~/')) return join(process.env.HOME ?? '/root', p.slice(2));
   return resolve(base, p);

@@ -9,7 +9,7 @@ import { PLACEHOLDER_RULE } from './config/rules/placeholders.js';
 import { KsprayError } from './errors.js';
 import type { Cluster } from './config/model.js';
 import type { CommandContext } from './context.js';
-import { inventoryDir, packagePath, resolveFrom, stateDir } from './paths.js';
+import { cacheRoot, inventoryDir, packagePath, resolveFrom, stateDir } from './paths.js';
 
 export interface Workspace {
   ctx: CommandContext;
@@ -28,7 +28,6 @@ export interface Workspace {
   callbackDir: string;
 }
 
-export const cacheRoot = (env: NodeJS.ProcessEnv) => env.KSPRAY_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(env.HOME ?? '/root', '.cache'), 'kspray');
 
 export function findAnsiblePlaybook(c: Cluster, configDir: string, env: NodeJS.ProcessEnv): string {
   const venv = c.config.spec.kubespray.venv;

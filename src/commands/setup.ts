@@ -6,7 +6,7 @@ import { KsprayError } from '../errors.js';
 import { run } from '../exec.js';
 import { loadConfigFile, configInvalid } from '../config/load.js';
 import { resolveFrom } from '../paths.js';
-import { cacheRoot } from '../workspace.js';
+import { cacheRoot } from '../paths.js';
 
 const DEFAULT_REPO = 'https://github.com/kubernetes-sigs/kubespray.git';
 

@@ -14,7 +14,7 @@ import { checkoutEnv, displayCommand, type AnsibleCommand } from '../playbooks/a
 import { parseEventLine } from '../playbooks/events.js';
 import type { ChecksPlan } from './checks-playbook.js';
 import { cachedChecksPlan } from './plan-cache.js';
-import { cacheRoot } from '../workspace.js';
+import { cacheRoot } from '../paths.js';
 import { readCheckout } from './checkout.js';
 import { failureProblems, type CheckFailure } from './map-failures.js';
 import { buildVarMap } from './var-map.js';

@@ -1,16 +1,12 @@
 // Values that are valid but cannot be real: the documentation address ranges the starter uses as placeholders.
-import { Address4 } from 'ip-address';
+import { contains, ipValue, isIPv4, parseNetwork, type Range } from '../net.js';
 import type { Rule } from './context.js';
 import { hostPath } from './context.js';
 
 /** RFC 5737's TEST-NET ranges: reserved for examples, never routed to a real machine. */
-const documentation = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'].map((c) => new Address4(c));
+const documentation = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24'].map((c) => (parseNetwork(c) as { range: Range }).range);
 
-export function isDocumentationAddress(a: string): boolean {
-  if (!Address4.isValid(a)) return false;
-  const addr = new Address4(a);
-  return documentation.some((net) => addr.isInSubnet(net));
-}
+export const isDocumentationAddress = (a: string): boolean => isIPv4(a) && documentation.some((r) => contains(r, ipValue(a)));
 
 export const PLACEHOLDER_RULE = 'placeholder/documentation-address';
 
