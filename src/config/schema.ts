@@ -55,6 +55,10 @@ export const Host = z.strictObject({
     .boolean()
     .optional()
     .describe('Set by kspray when an add-node run did not finish; the host is rendered but flagged'),
+  remove: z
+    .boolean()
+    .optional()
+    .describe('Marked for removal: `kspray plan` and `kspray apply` remove the node, then drop it from the file (a host that just disappears is refused)'),
 });
 export type HostInput = z.input<typeof Host>;
 
