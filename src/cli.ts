@@ -64,6 +64,21 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .action(wrap(async () => (await import('./commands/render.js')).render));
 
   program
+    .command('plan')
+    .description('what kspray apply would do: kspray.yaml against what was last applied, as operations in run order (reads files only)')
+    .addOption(output())
+    .addHelpText('after', '\nExit codes: 0 no changes, 13 changes pending, 3 a change a running cluster cannot make.\n\nExamples:\n  kspray plan\n  kspray plan -o json | jq .operations')
+    .action(wrap(async () => (await import('./commands/plan.js')).plan));
+
+  program
+    .command('diff')
+    .description('the rendered inventory, variable by variable: what was last applied against the config, or between runs')
+    .option('--run <id>', 'compare from this run (`kspray runs` lists them); twice: between two runs', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray diff\n  kspray diff --run 20261201-101500-deploy\n  kspray diff --run A --run B -o json')
+    .action(wrap(async () => (await import('./commands/plan.js')).diff));
+
+  program
     .command('docs')
     .description("write the cluster's architecture document (topology, network, components, HA, capacity), computed from the config")
     .addOption(new Option('-o, --output <format>', 'document format').choices(['markdown', 'json']).default('markdown'))

@@ -14,6 +14,8 @@ export const ExitCode = {
   HealthWarn: 10,
   HealthFail: 11,
   Environment: 12,
+  /** `plan`/`diff`: the config differs from what was applied */
+  ChangesPending: 13,
   Interrupted: 130,
   Internal: 70,
 } as const;
