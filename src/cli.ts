@@ -79,6 +79,15 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .action(wrap(async () => (await import('./commands/plan.js')).diff));
 
   program
+    .command('certs')
+    .description('every certificate in the given certificate and kubeconfig files, soonest expiry first')
+    .option('--local <files...>', 'certificate (PEM) or kubeconfig files on this machine')
+    .option('--warn-days <n>', `warn when a certificate expires within N days (default 30)`)
+    .addOption(output())
+    .addHelpText('after', '\nExit codes: 0 all valid beyond the threshold, 10 one expires within it, 11 one is expired or not yet valid.\n\nExamples:\n  kspray certs --local .kspray/homelab-kubespray/kubeconfig\n  kspray certs --local pki/*.crt -o json | jq .summary')
+    .action(wrap(async () => (await import('./commands/certs.js')).certs));
+
+  program
     .command('docs')
     .description("write the cluster's architecture document (topology, network, components, HA, capacity), computed from the config")
     .addOption(new Option('-o, --output <format>', 'document format').choices(['markdown', 'json']).default('markdown'))
