@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { bySoonest, certName, certStatus, inspectText, summary, type CertInfo, type FileProblem } from '../certs/inspect.js';
 import type { CommandContext } from '../context.js';
+import { formatTable } from '../io/table.js';
 import { ExitCode, KsprayError } from '../errors.js';
 
 export const DEFAULT_WARN_DAYS = 30;
@@ -30,9 +31,7 @@ export async function certs(ctx: CommandContext, opts: { local?: string[]; warnD
   r.result({ warnDays, status: worst, summary: summary(found), certificates: rows, problems }, () => {
     const cols = rows.map((c) => [c.name, c.file, c.subject, c.notAfter.slice(0, 10), String(c.daysLeft), c.status === 'ok' ? 'ok' : c.status === 'warn' ? r.color.yellow('expires soon') : r.color.red(c.daysLeft < 0 ? 'EXPIRED' : 'not yet valid')]);
     const head = ['NAME', 'FILE', 'SUBJECT', 'NOT AFTER', 'DAYS', 'STATUS'];
-    const width = head.map((h, i) => Math.max(h.length, ...cols.map((c) => c[i]!.length)));
-    const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(width[i]!))).join('  ');
-    if (rows.length) r.print([line(head), ...cols.map(line)].join('\n'));
+    if (rows.length) r.print(formatTable(head, cols));
     for (const p of problems) r.warn(`${p.file}: ${p.problem} (skipped)`);
     r.info(summary(found));
   });

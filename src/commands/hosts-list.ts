@@ -1,6 +1,7 @@
 // kspray hosts: the cluster's hosts with roles, addresses and the host keys pinned for them. Reads files only.
 import { requireValidConfig } from '../config/load.js';
 import type { CommandContext } from '../context.js';
+import { formatTable } from '../io/table.js';
 import { fingerprint, KnownHosts } from '../ssh/known-hosts.js';
 import { knownHostsPath } from '../workspace.js';
 
@@ -28,9 +29,7 @@ export async function listHosts(ctx: CommandContext): Promise<number> {
       x.hostKeys.length ? x.hostKeys.map((k) => `${k.type} ${k.fingerprint}`).join(', ') : r.color.yellow('not pinned'),
     ]);
     const head = ['NAME', 'ROLES', 'ADDRESS', 'IP', 'HOST KEY'];
-    const width = head.map((h, i) => Math.max(h.length, ...cols.map((c) => c[i]!.length)));
-    const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(width[i]!))).join('  ');
-    r.print([line(head), ...cols.map(line)].join('\n'));
+    r.print(formatTable(head, cols));
     const unpinned = rows.filter((x) => !x.hostKeys.length).length;
     r.info(unpinned ? `${unpinned} of ${rows.length} hosts not pinned in ${khPath}: run \`kspray hosts trust\`` : `all ${rows.length} hosts pinned in ${khPath}`);
   });
