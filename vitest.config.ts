@@ -14,6 +14,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
           setupFiles: ['test/unit/hermetic.ts'],
+          isolate: false,
+          pool: 'threads',
           testTimeout: 20_000,
         },
       },
