@@ -67,7 +67,11 @@ export function summarize(name: string, checks: Check[]): HealthReport {
 export async function collectHealth(i: HealthInput): Promise<HealthReport> {
   const c = i.cluster;
   const etcd = i.skipEtcd ? Promise.resolve([]) : etcdChecks(c, { configDir: i.configDir, knownHostsFile: i.knownHostsFile, ...(i.becomePassword !== undefined ? { becomePassword: i.becomePassword } : {}) });
-  const client = await loadClient(i.kubeconfig, i.timeoutMs);
+  const client = await loadClient(i.kubeconfig, i.timeoutMs).catch((e: unknown) => {
+    // the kubeconfig's error is the one reported; etcd's, should it fail too, must not surface later as unhandled
+    etcd.catch(() => undefined);
+    throw e;
+  });
   try {
     const api = apiChecks(c, client).catch((e: unknown) => {
       if (isKsprayError(e) && e.code === 'KubeApi' && /unreachable|TLS/.test(e.message)) return [check('api.reachable', 'API server reachable', 'fail', [e.message], e.hint)];
