@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCheck } from './check.js';
 import { findHost, readHostFile, type LabInfo } from './info.js';
 import { startPlaybook } from './ansible.js';
-import { standinHangs, waitFor } from './wait.js';
+import { standinHangs, waitFor, within } from './wait.js';
 import { cluster, dropLab, etcdctl, etcdPids, freshLab, LAB_TIMEOUT, readRecord } from './testing.js';
 
 const NAME = 'standin';
@@ -125,9 +125,8 @@ describe('kubespray stand-in on the lab', { timeout: LAB_TIMEOUT }, () => {
     await waitFor(() => standinHangs(kube02.netns), { timeoutMs: 30_000, what: 'the injected hang on kube02' });
     expect(p.child.exitCode).toBeNull();
     p.child.kill('SIGTERM');
-    const stopped = await waitFor(() => p.child.exitCode !== null || p.child.signalCode !== null, { timeoutMs: 15_000, what: 'ansible-playbook to stop on SIGTERM' }).catch(() => false);
-    if (!stopped) p.child.kill('SIGKILL');
-    const res = await p.done;
+    const res = await within(p.done, 15_000);
+    if (!res) p.child.kill('SIGKILL');
     expect(res?.code).not.toBe(0);
   });
 

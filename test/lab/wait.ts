@@ -19,6 +19,13 @@ export async function waitFor<T>(cond: () => T | Promise<T>, o: WaitOptions): Pr
   }
 }
 
+/** The promise's value, or undefined once `ms` pass without it (a deadline on an event, not a pause). */
+export function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)));
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Whether a process whose command line contains `needle` runs in network namespace `netns` (a lab host). */
 export function runsInNetns(netns: string, needle: string): boolean {
   const ns = fs.statSync(`/run/netns/${netns}`).ino;
