@@ -119,7 +119,7 @@ describe('kubespray stand-in on the lab', { timeout: LAB_TIMEOUT }, () => {
         if (p.child.exitCode !== null) throw new Error(p.output());
         return p.output().includes('TASK [node_record : Record deployment]');
       },
-      { timeoutMs: 120_000, what: 'the Record deployment task' },
+      { timeoutMs: LAB_TIMEOUT, what: 'the Record deployment task' },
     );
     // the injected task is running on kube02, and the run stays up while it does
     await waitFor(() => standinHangs(kube02.netns), { timeoutMs: 30_000, what: 'the injected hang on kube02' });
