@@ -7,6 +7,7 @@ import type { Cluster } from '../config/model.js';
 import { isKsprayError } from '../errors.js';
 import { loadKubeConfig, type KubeconfigSource } from '../health/run.js';
 import { KubeClient } from '../health/kube-client.js';
+import { allInOrder } from '../health/settle.js';
 import { quantity } from '../health/summarize.js';
 import { readFactCache, type Hardware } from './facts.js';
 import type { DocLive } from './schema.js';
@@ -65,7 +66,7 @@ export function apiNode(n: Obj): ApiNode {
 async function fromApi(k: KubeClient): Promise<{ nodes: Map<string, ApiNode>; pods: number; cpuMilli: number; memBytes: number }> {
   const nodes = new Map<string, ApiNode>();
   const r = { pods: 0, cpuMilli: 0, memBytes: 0 };
-  await Promise.all([
+  await allInOrder([
     k.list('/api/v1/nodes', (items) => items.forEach((n) => { const a = apiNode(n); nodes.set(a.name, a); })),
     k.list('/api/v1/pods?fieldSelector=status.phase!%3DSucceeded,status.phase!%3DFailed', (items) => {
       for (const p of items) {

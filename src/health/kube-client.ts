@@ -3,6 +3,7 @@
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KsprayError } from '../errors.js';
+import { ForbiddenError } from './settle.js';
 
 export interface KubeClientOptions {
   timeoutMs?: number;
@@ -95,11 +96,7 @@ export class KubeClient {
       return new KsprayError('KubeApi', `the API server ${this.server} rejected the credentials of ${user} (401 Unauthorized)`, {
         hint: 'the client certificate or token is not valid for this cluster: fetch a fresh one with `kspray kubeconfig`',
       });
-    if (code === 403)
-      return new KsprayError('KubeApi', `forbidden: ${user} may not ${verb} ${resource} (403)`, {
-        details: msg ? [msg] : [],
-        hint: `grant it, e.g. \`kubectl create clusterrolebinding kspray-health --clusterrole=view --user=<user>\` (health needs get/list on nodes, pods, services, daemonsets, deployments), or use the admin kubeconfig from \`kspray kubeconfig\``,
-      });
+    if (code === 403) return new ForbiddenError(user, `${verb} ${resource}`, msg);
     return new KsprayError('KubeApi', `${verb} ${path.split('?')[0]} failed: HTTP ${code}${msg ? `: ${msg}` : ''}`);
   }
 

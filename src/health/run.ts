@@ -9,6 +9,7 @@ import { evaluateApiVersion, evaluateNodes, evaluateProbe, evaluateWorkloads } f
 import { etcdChecks } from './etcd.js';
 import { expectedNodes, expectedWorkloads } from './expect.js';
 import { KubeClient } from './kube-client.js';
+import { allInOrder } from './settle.js';
 import { parseVersion } from './skew.js';
 import { apiVersionFrom } from './skew.js';
 import { PodCounter, ServiceCounter, slimNode, summarizeNode, summarizeWorkload, type NodeSummary, type WorkloadSummary } from './summarize.js';
@@ -66,13 +67,19 @@ export function summarize(name: string, checks: Check[]): HealthReport {
 export async function collectHealth(i: HealthInput): Promise<HealthReport> {
   const c = i.cluster;
   const etcd = i.skipEtcd ? Promise.resolve([]) : etcdChecks(c, { configDir: i.configDir, knownHostsFile: i.knownHostsFile, ...(i.becomePassword !== undefined ? { becomePassword: i.becomePassword } : {}) });
-  const client = await loadClient(i.kubeconfig, i.timeoutMs);
+  const client = await loadClient(i.kubeconfig, i.timeoutMs).catch((e: unknown) => {
+    // the kubeconfig's error is the one reported; etcd's, should it fail too, must not surface later as unhandled
+    etcd.catch(() => undefined);
+    throw e;
+  });
   try {
-    const api = await apiChecks(c, client).catch((e: unknown) => {
+    const api = apiChecks(c, client).catch((e: unknown) => {
       if (isKsprayError(e) && e.code === 'KubeApi' && /unreachable|TLS/.test(e.message)) return [check('api.reachable', 'API server reachable', 'fail', [e.message], e.hint)];
       throw e;
     });
-    return summarize(c.name, [...api, ...(await etcd)]);
+    // both settle before either error is reported: an API error comes first, and etcd's is never left unhandled
+    const [apiResults, etcdResults] = await allInOrder([api, etcd]);
+    return summarize(c.name, [...apiResults, ...etcdResults]);
   } finally {
     client.close();
   }
@@ -82,7 +89,7 @@ async function apiChecks(c: Cluster, k: KubeClient): Promise<Check[]> {
   const versionInfo = (await k.get<{ gitVersion?: string; emulationMajor?: string; emulationMinor?: string }>('/version'))!;
   const configured = parseVersion(c.config.spec.kubernetes.version);
   const api = apiVersionFrom(versionInfo);
-  const [readyz, livez] = await Promise.all([k.raw('/readyz?verbose'), k.raw('/livez?verbose')]);
+  const [readyz, livez] = await allInOrder([k.raw('/readyz?verbose'), k.raw('/livez?verbose')]);
   const out: Check[] = [check('api.reachable', 'API server reachable', 'ok', [k.server]), evaluateProbe('readyz', readyz), evaluateProbe('livez', livez), evaluateApiVersion(versionInfo, configured)];
 
   const expected = expectedNodes(c);
@@ -93,7 +100,8 @@ async function apiChecks(c: Cluster, k: KubeClient): Promise<Check[]> {
   const services = new ServiceCounter();
   const wanted = expectedWorkloads(c);
   const workloads = new Map<string, WorkloadSummary>();
-  const [, , , usage] = await Promise.all([
+  // every request runs at once; the order here is the order failures are reported in (allInOrder)
+  const [, , , usage] = await allInOrder([
     k.list('/api/v1/nodes', (items) => {
       for (const n of items) {
         const s = summarizeNode(n);

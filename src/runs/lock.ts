@@ -21,6 +21,15 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Whether an existing lock stands: the error to report, or undefined when it may be taken over (unreadable, or its
+ * holder on this machine is dead; a holder on another machine cannot be checked, so it stands). */
+export function heldBy(holder: LockInfo | undefined, host: string, isAlive: (pid: number) => boolean, path: string): KsprayError | undefined {
+  if (!holder || (holder.host === host && !isAlive(holder.pid))) return undefined;
+  return new KsprayError('Locked', `another kspray operation holds this cluster: \`${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${holder.started})`, {
+    hint: holder.host === host ? 'wait for it to finish' : `it runs on another machine; if it is gone, remove ${path}`,
+  });
+}
+
 export interface Lock {
   info: LockInfo;
   release(): Promise<void>;
@@ -59,17 +68,9 @@ export async function acquireLock(path: string, command: string): Promise<Lock> 
       const holder = await readFile(path, 'utf8')
         .then((t) => JSON.parse(t) as LockInfo)
         .catch(() => undefined);
-      if (holder && holder.host === info.host && !alive(holder.pid)) {
-        await rm(path, { force: true });
-        continue;
-      }
-      if (!holder) {
-        await rm(path, { force: true });
-        continue;
-      }
-      throw new KsprayError('Locked', `another kspray operation holds this cluster: \`${holder.command}\` (pid ${holder.pid} on ${holder.host}, since ${holder.started})`, {
-        hint: holder.host === info.host ? 'wait for it to finish' : `it runs on another machine; if it is gone, remove ${path}`,
-      });
+      const refused = heldBy(holder, info.host, alive, path);
+      if (refused) throw refused;
+      await rm(path, { force: true });
     }
   }
   throw new KsprayError('Locked', `could not take the lock ${path}`);

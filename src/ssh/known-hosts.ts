@@ -33,7 +33,17 @@ export class KnownHosts {
       if (e.code === 'ENOENT') return '';
       throw e;
     });
+    return KnownHosts.parse(path, text);
+  }
+
+  /** The file's text as it is (no file read): entries kspray does not understand are kept as they are. */
+  static parse(path: string, text: string): KnownHosts {
     return new KnownHosts(path, text.split('\n').filter((l) => l.trim() !== ''));
+  }
+
+  /** What save() writes. */
+  text(): string {
+    return this.lines.join('\n') + '\n';
   }
 
   lookup(address: string, port: number): HostKey[] {
@@ -55,7 +65,7 @@ export class KnownHosts {
   }
 
   async save(): Promise<void> {
-    await writeFileAtomic(this.path, this.lines.join('\n') + '\n', 0o600);
+    await writeFileAtomic(this.path, this.text(), 0o600);
   }
 }
 

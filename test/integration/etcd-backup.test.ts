@@ -6,6 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ETCDCTL_ENV, findHost, hostPath, readHostFile, sshRun, sudoRun, STANDIN_DIR } from '../lab/index.js';
+import { waitFor } from '../lab/wait.js';
 import { useLab, type KsprayRun } from './helpers.js';
 
 const lab = useLab('etcdbackup', 81);
@@ -41,12 +42,14 @@ async function keyInSnapshot(file: string, key: string): Promise<string> {
     await execa('etcdctl', ['snapshot', 'restore', file, '--data-dir', path.join(tmp, 'd'), '--name', 'x', '--initial-cluster', 'x=http://127.0.0.1:23801', '--initial-advertise-peer-urls', 'http://127.0.0.1:23801'], { env: { ETCDCTL_API: '3' } });
     const etcd = execa('etcd', ['--data-dir', path.join(tmp, 'd'), '--name', 'x', '--listen-client-urls', 'http://127.0.0.1:23791', '--advertise-client-urls', 'http://127.0.0.1:23791', '--listen-peer-urls', 'http://127.0.0.1:23801', '--initial-cluster', 'x=http://127.0.0.1:23801', '--initial-advertise-peer-urls', 'http://127.0.0.1:23801'], { reject: false });
     try {
-      for (let i = 0; i < 50; i++) {
-        const r = await execa('etcdctl', ['--endpoints', 'http://127.0.0.1:23791', 'get', key, '--print-value-only'], { env: { ETCDCTL_API: '3' }, reject: false });
-        if (r.exitCode === 0) return r.stdout.trim();
-        await new Promise((res) => setTimeout(res, 200));
-      }
-      throw new Error('local etcd did not answer');
+      const r = await waitFor(
+        async () => {
+          const r = await execa('etcdctl', ['--endpoints', 'http://127.0.0.1:23791', 'get', key, '--print-value-only'], { env: { ETCDCTL_API: '3' }, reject: false });
+          return r.exitCode === 0 && r;
+        },
+        { timeoutMs: 10_000, intervalMs: 200, what: 'the local etcd on the snapshot to answer' },
+      );
+      return r.stdout.trim();
     } finally {
       etcd.kill('SIGTERM');
       await etcd;
@@ -163,7 +166,9 @@ describe('etcd-backup in the lab', () => {
     for (let i = 0; i < 3; i++) {
       const r = await kspray(['etcd-backup', '--out', out(), '--keep', '2']);
       expect(r.code, r.all).toBe(0);
-      await new Promise((res) => setTimeout(res, 1100)); // one backup per second in names
+      // backup names carry the time to the second: the next one starts in a later second
+      const second = Math.floor(Date.now() / 1000);
+      await waitFor(() => Math.floor(Date.now() / 1000) > second, { timeoutMs: 2000, intervalMs: 20, what: 'the next second' });
     }
     const names = finals();
     expect(names).toHaveLength(2);
@@ -193,11 +198,7 @@ describe('etcd-backup in the lab', () => {
     expect(res).toMatchObject({ member: 'km01', degraded: true });
     expect(remoteLeftovers()).toEqual([]);
     for (const h of ['km02', 'km03']) expect((await service(h, 'start')).code).toBe(0);
-    for (let i = 0; i < 30; i++) {
-      const h = await sudoRun(lab.info, findHost(lab.info, 'km01'), `${ETCDCTL_ENV} /usr/local/bin/etcdctl endpoint health --cluster`);
-      if (h.code === 0) break;
-      await new Promise((res) => setTimeout(res, 1000));
-    }
+    await waitFor(async () => (await sudoRun(lab.info, findHost(lab.info, 'km01'), `${ETCDCTL_ENV} /usr/local/bin/etcdctl endpoint health --cluster`)).code === 0, { timeoutMs: 30_000, intervalMs: 1000, what: 'every etcd member healthy again' });
   });
 
   it('etcd-restore brings back a key deleted after the backup', async () => {

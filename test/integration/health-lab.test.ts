@@ -108,6 +108,8 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('health in the lab', () => {
     const r = await lab.run(['health', '--kubeconfig', kc, '--context', 'nobody']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: forbidden: nobody may not list nodes \(403\)/);
+    // every forbidden resource, in the order health asks for them, whichever the API answered first
+    expect(r.stderr).toMatch(/\n {2}also forbidden: list pods, list services, /);
     expect(r.stderr).toMatch(/hint: grant it/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

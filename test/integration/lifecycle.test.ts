@@ -4,6 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { findHost, labCheck, readHostFile, rekeyHost } from '../lab/index.js';
+import { standinHangs, waitFor } from '../lab/wait.js';
 import { KSPRAY, useLab } from './helpers.js';
 
 const lab = useLab('lifecycle', 71);
@@ -67,7 +68,7 @@ describe('lifecycle in the lab', () => {
   it('a second concurrent run is refused while the first holds the lock', async () => {
     const first = execa(KSPRAY, ['-c', lab.config, 'deploy', ...IGN], { reject: false, env: { CI: 'true', KSPRAY_STANDIN_HANG: 'kube01:Record deployment' } });
     const lock = path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'lock');
-    for (let i = 0; i < 300 && !fs.existsSync(lock); i++) await new Promise((res) => setTimeout(res, 100));
+    await waitFor(() => fs.existsSync(lock), { timeoutMs: 30_000, what: 'the first deploy to take the lock' });
     const second = await lab.run(['deploy', ...IGN]);
     expect(second.code).toBe(7);
     expect(second.stderr).toMatch(/another kspray operation holds this cluster: `deploy/);
@@ -76,12 +77,12 @@ describe('lifecycle in the lab', () => {
       const id = fs.readdirSync(runsDir()).sort().at(-1)!;
       return fs.existsSync(path.join(runsDir(), id, 'events.jsonl')) ? fs.readFileSync(path.join(runsDir(), id, 'events.jsonl'), 'utf8') : '';
     };
-    for (let i = 0; i < 1200 && !events().includes('Record deployment'); i++) await new Promise((res) => setTimeout(res, 100));
-    await new Promise((res) => setTimeout(res, 1500));
+    await waitFor(() => events().includes('Record deployment'), { timeoutMs: 120_000, what: 'the Record deployment task to start' });
+    await waitFor(() => standinHangs(lab.info.hosts.find((h) => h.name === 'kube01')!.netns), { timeoutMs: 30_000, what: 'the injected hang on kube01' });
     // Ansible's SSH masters for this cluster are up now; none may outlive the run waiting for its ControlPersist
     const controlDir = /ControlPath=(\S+)\/%C/.exec((await lab.run(['deploy', '--dry-run', ...IGN])).stdout)?.[1];
     expect(controlDir).toBeDefined();
-    expect(await pgrep(`ssh: ${controlDir}/.*\\[mux\\]`)).not.toBe('');
+    expect(await waitFor(() => pgrep(`ssh: ${controlDir}/.*\\[mux\\]`), { timeoutMs: 10_000, what: "Ansible's SSH masters" }).catch(() => '')).not.toBe('');
     first.kill('SIGINT');
     const r = await first;
     expect(r.exitCode, r.stderr).toBe(130);

@@ -1,6 +1,7 @@
 // The lab's only process-spawning module (test infrastructure, not kspray core).
 // argv arrays only; secrets go through `input` (stdin), never argv.
 import { spawn } from 'node:child_process';
+import { waitFor } from './wait.js';
 
 export interface RunOptions {
   input?: string;
@@ -86,13 +87,11 @@ export function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** TERM the pids, wait up to `graceMs`, then KILL what is left. */
 export async function stopPids(pids: readonly number[], graceMs = 3000): Promise<void> {
   for (const pid of pids) signal(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (pids.some(isAlive) && Date.now() < deadline) await sleep(50);
+  const gone = (ms: number) => waitFor(() => !pids.some(isAlive), { timeoutMs: ms, intervalMs: 20, what: `pids ${pids.join(' ')} to exit` }).catch(() => false);
+  if (await gone(graceMs)) return;
   for (const pid of pids.filter(isAlive)) signal(pid, 'SIGKILL');
-  while (pids.some(isAlive) && Date.now() < deadline + 2000) await sleep(20);
+  await gone(2000);
 }

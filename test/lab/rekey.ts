@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { findHost, hostDir, writeLabInfo, type LabInfo } from './info.js';
-import { signal, sleep } from './proc.js';
+import { signal } from './proc.js';
+import { waitFor } from './wait.js';
 import { fingerprint, generateKey, HOST_KEY } from './sshd.js';
 import { sshRun } from './ssh.js';
 
@@ -24,7 +25,7 @@ export async function rekeyHost(info: LabInfo, name: string): Promise<LabInfo> {
   // wait until sshd serves the new key (a login pinned to the new key succeeds)
   const tmpKnown = path.join(dir, 'known_hosts.new');
   fs.writeFileSync(tmpKnown, `${h.address} ${hostKeyPublic.split(' ').slice(0, 2).join(' ')}\n`);
-  for (let i = 0; i < 100 && (await sshRun(updated, h, 'true', { knownHosts: tmpKnown })).code !== 0; i++) await sleep(50);
+  await waitFor(async () => (await sshRun(updated, h, 'true', { knownHosts: tmpKnown })).code === 0, { timeoutMs: 10_000, intervalMs: 50, what: `sshd on ${name} to serve its new host key` });
   writeLabInfo(updated);
   return updated;
 }

@@ -2,7 +2,8 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { run, sleep, stopPids, isAlive } from './proc.js';
+import { run, stopPids, isAlive } from './proc.js';
+import { waitFor } from './wait.js';
 
 export const HOST_KEY = 'ssh_host_ed25519_key';
 
@@ -44,13 +45,13 @@ export async function startSshd(o: { netns: string; hostDir: string; script: str
   fs.rmSync(pidFile, { force: true });
   fs.mkdirSync('/run/sshd', { recursive: true });
   await run(['ip', 'netns', 'exec', o.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', '/bin/sh', o.script]);
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const pid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim() : 0);
-    if (pid && isAlive(pid) && (await canConnect(o.address, 22))) return pid;
-    await sleep(20);
-  }
-  throw new Error(`sshd for ${o.netns} did not come up on ${o.address}:22`);
+  return waitFor(
+    async () => {
+      const pid = Number(fs.existsSync(pidFile) ? fs.readFileSync(pidFile, 'utf8').trim() : 0);
+      return pid && isAlive(pid) && (await canConnect(o.address, 22)) ? pid : 0;
+    },
+    { timeoutMs: 10_000, intervalMs: 20, what: `sshd for ${o.netns} to come up on ${o.address}:22` },
+  );
 }
 
 export async function stopSshd(pid: number): Promise<void> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labCheck } from './check.js';
 import { findHost, readHostFile, type LabInfo } from './info.js';
 import { startPlaybook } from './ansible.js';
-import { sleep } from './proc.js';
+import { standinHangs, waitFor, within } from './wait.js';
 import { cluster, dropLab, etcdctl, etcdPids, freshLab, LAB_TIMEOUT, readRecord } from './testing.js';
 
 const NAME = 'standin';
@@ -113,14 +113,19 @@ describe('kubespray stand-in on the lab', { timeout: LAB_TIMEOUT }, () => {
 
   it('KSPRAY_STANDIN_HANG makes the task hang until the run is interrupted', async () => {
     const p = startPlaybook(info, { inventory: main.inventory, clusterDir: main.clusterDir, playbook: 'cluster.yml', env: { KSPRAY_STANDIN_HANG: 'kube02:Record deployment' } });
-    while (!p.output().includes('TASK [node_record : Record deployment]')) {
-      if (p.child.exitCode !== null) throw new Error(p.output());
-      await sleep(200);
-    }
-    await sleep(3000);
+    const kube02 = info.hosts.find((h) => h.name === 'kube02')!;
+    await waitFor(
+      () => {
+        if (p.child.exitCode !== null) throw new Error(p.output());
+        return p.output().includes('TASK [node_record : Record deployment]');
+      },
+      { timeoutMs: LAB_TIMEOUT, what: 'the Record deployment task' },
+    );
+    // the injected task is running on kube02, and the run stays up while it does
+    await waitFor(() => standinHangs(kube02.netns), { timeoutMs: 30_000, what: 'the injected hang on kube02' });
     expect(p.child.exitCode).toBeNull();
     p.child.kill('SIGTERM');
-    const res = await Promise.race([p.done, sleep(15_000).then(() => undefined)]);
+    const res = await within(p.done, 15_000);
     if (!res) p.child.kill('SIGKILL');
     expect(res?.code).not.toBe(0);
   });

@@ -10,8 +10,7 @@ import { render } from '../../src/commands/render.js';
 import { validateText, type Loaded } from '../../src/config/load.js';
 import { createReporter } from '../../src/io/reporter.js';
 import { renderInventory } from '../../src/inventory/render.js';
-import { tempDir } from './cli-helpers.js';
-import { exampleText } from './helpers.js';
+import { exampleText, tempDir } from './helpers.js';
 
 type Path = (string | number)[];
 type Json = unknown;

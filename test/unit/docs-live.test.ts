@@ -1,8 +1,7 @@
 // --live's pure parts: the fact-cache reader on a small fixture, the API filling what the cache lacks, pod
 // requests, the kubeconfig certificate's expiry, and the markdown it renders.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hardwareFromFacts, readFactCache } from '../../src/docs/facts.js';
@@ -46,14 +45,14 @@ describe('live data', () => {
   });
 
   it("the kubeconfig client certificate's expiry and days left", () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kspray-cert-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k'), '-out', join(dir, 'c'), '-subj', '/O=kubeadm:cluster-admins/CN=kubernetes-admin', '-days', '365'], { stdio: 'pipe' });
-    const pem = readFileSync(join(dir, 'c'));
-    const now = new Date();
+    // a self-signed 365-day certificate made once with `openssl req -x509 -newkey ec … -days 365`, judged on its first day
+    const file = join(FACTS, '..', 'kubeconfig-client.crt');
+    const pem = readFileSync(file);
+    const now = new Date(new X509Certificate(pem).validFrom);
     const got = kubeconfigCertificate({ certData: pem.toString('base64') }, now);
     expect(got).toMatchObject({ found: true, what: 'kubeconfig client certificate', subject: 'O=kubeadm:cluster-admins, CN=kubernetes-admin' });
     expect(got.found && got.daysLeft).toBeOneOf([364, 365]);
-    expect(kubeconfigCertificate({ certFile: join(dir, 'c') }, now)).toEqual(got);
+    expect(kubeconfigCertificate({ certFile: file }, now)).toEqual(got);
     expect(kubeconfigCertificate({}, now)).toEqual({ found: false, reason: 'the kubeconfig user authenticates without a client certificate' });
   });
 

@@ -1,5 +1,7 @@
 // Shared test helpers: example configs, edits that keep comments, and a fully valid cluster.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
 import { validateText } from '../../src/config/load.js';
@@ -29,3 +31,5 @@ export function validCluster(text: string): Cluster {
   if (r.errors.length || !r.cluster) throw new Error(`expected a valid config:\n${r.errors.map((p) => `${p.path}:${p.line} ${p.message}`).join('\n')}`);
   return r.cluster;
 }
+
+export const tempDir = (prefix = 'kspray-test-') => mkdtempSync(join(tmpdir(), prefix));

@@ -4,8 +4,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from './cli-helpers.js';
-import { repoPath } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { repoPath } from '../unit/helpers.js';
 
 const steps = repoPath('scripts', 'lib', 'steps.sh');
 

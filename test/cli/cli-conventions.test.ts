@@ -2,11 +2,10 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, hasStackTrace, kspray, tempDir } from './cli-helpers.js';
-import { exampleText, repoPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, kspray, tempDir } from './helpers.js';
+import { exampleText, repoPath } from '../unit/helpers.js';
 
-beforeAll(() => ensureBuilt(), 120_000);
 
 async function homelab(): Promise<string> {
   const cwd = tempDir();

@@ -1,10 +1,9 @@
 // `kspray docs` as a user runs it: print, --out (atomic), --check both ways, -o json; validate's capacity line.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, hasStackTrace, kspray, tempDir } from './cli-helpers.js';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, kspray, tempDir } from './helpers.js';
 
-beforeAll(() => ensureBuilt(), 120_000);
 
 async function homelab(): Promise<string> {
   const cwd = tempDir();

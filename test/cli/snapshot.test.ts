@@ -3,11 +3,10 @@
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { bin, ensureBuilt, kspray, tempDir } from './cli-helpers.js';
-import { exampleText, repoPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { bin, kspray, tempDir } from './helpers.js';
+import { exampleText, repoPath } from '../unit/helpers.js';
 
-beforeAll(() => ensureBuilt(), 120_000);
 
 /** The launcher traced by `sh -x`: which node command line it exec'd, and what kspray printed. */
 function traced(launcher: string, args: string[], cwd: string, env: Record<string, string | undefined> = {}) {

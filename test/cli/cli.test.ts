@@ -1,11 +1,10 @@
 // The built CLI, spawned from a temp dir as a user would run it (never on a TTY).
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, hasStackTrace, kspray, tempDir, type CliResult } from './cli-helpers.js';
-import { repoPath } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { hasStackTrace, kspray, tempDir, type CliResult } from './helpers.js';
+import { repoPath } from '../unit/helpers.js';
 
-beforeAll(() => ensureBuilt(), 120_000);
 
 const ansi = /\u001b\[/;
 const noAnsi = (r: CliResult) => expect(ansi.test(r.stdout + r.stderr), r.stdout + r.stderr).toBe(false);
