@@ -37,7 +37,7 @@ export function ensureBuilt(): void {
       continue;
     }
     try {
-      // the same build as `npm run build` minus the type check: the ESM bundle and the startup snapshot together
+      // the same build as `npm run build` minus the type check
       if (!fresh()) execFileSync(process.execPath, [repoPath('scripts', 'build.mjs')], { stdio: 'pipe' });
     } finally {
       rmdirSync(lock);
