@@ -3,9 +3,9 @@
 // load only in the commands that need them. It is built in a sibling directory and swapped in, so a failed or
 // interrupted build leaves the old dist/.
 import { build } from 'esbuild';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -26,6 +26,31 @@ const englishOnlyZod = {
   },
 };
 
+// src/config/fast-parse.ts compiles the schema parser when it loads; the bundle gets the parser compiled here instead,
+// so a valid config is checked without loading zod (src/config/schema-compile.ts)
+async function compiledSchemaParser() {
+  const out = await build({
+    stdin: { contents: "export { ClusterConfig } from './src/config/schema.ts'; export { compileParser } from './src/config/schema-compile.ts';", resolveDir: root, loader: 'ts' },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'warning',
+  });
+  await mkdir(next, { recursive: true });
+  const file = join(next, 'schema-compile.mjs');
+  await writeFile(file, out.outputFiles[0].text);
+  const { ClusterConfig, compileParser } = await import(pathToFileURL(file).href);
+  await rm(file);
+  const code = `export const fastParse = ${compileParser(ClusterConfig)};\n`;
+  return {
+    name: 'precompiled-schema-parser',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]src[\\/]config[\\/]fast-parse\.ts$/ }, () => ({ contents: code, loader: 'js' }));
+    },
+  };
+}
+
 async function esmBundle() {
   await build({
     entryPoints: [join(root, 'src/main.ts')],
@@ -38,7 +63,7 @@ async function esmBundle() {
     external,
     // bundled CommonJS dependencies (commander) call require()
     banner: { js: "import { createRequire as __ksprayRequire } from 'node:module'; const require = __ksprayRequire(import.meta.url);" },
-    plugins: [englishOnlyZod],
+    plugins: [englishOnlyZod, await compiledSchemaParser()],
     define: { __KSPRAY_VERSION__: JSON.stringify(version) },
     logLevel: 'warning',
   });
