@@ -108,7 +108,7 @@ const out = [
   `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
     `load average (1/5/15 min) ${loadBefore} before, ${loadAfter} after (the cores are shared: CPU time is the steadier figure).`,
   '',
-  'kspray as a user installs it: `npm pack` of the checkout, `npm install -g --prefix <tmp> kspray-<version>.tgz`, then ' +
+  'kspray as a user installs it: `npm pack` of the checkout, `npm install -g --prefix <tmp> --ignore-scripts kspray-<version>.tgz`, then ' +
     `\`<tmp>/bin/kspray validate -c homelab.yaml\` (the homelab example; its spec.kubespray.path \`./kubespray\` does not exist). ` +
     `\`hyperfine -N\`, ${rounds} rounds of ${runs} runs per command after 5 warm-ups; wall: median of all runs, CPU (user + system): median of the round means.`,
   '',
