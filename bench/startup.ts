@@ -133,7 +133,8 @@ const out = [
   '- A valid config is checked by a parser compiled from the zod schema at build time (`src/config/schema-compile.ts`): plain JavaScript that ' +
     'returns exactly what zod would, or "ask zod". zod (~400 KB to compile and ~100 schemas to construct, about a third of the old start-up) is loaded ' +
     'only for a config with problems, which zod then reports as before.',
-  '- The bundle is minified (whitespace and syntax; names kept for `--debug` stack traces): scanning less source took about a tenth off `validate`\'s CPU.',
+  '- The bundle is minified (whitespace and syntax; names kept for `--debug` stack traces): scanning less source took about a tenth off `validate`\'s CPU. ' +
+    'The `require()` bundled CommonJS needs is made on first use, not in every chunk.',
   '- What is left is compiling the bundled JavaScript (commander, yaml, ip-address, the rules), the YAML parse and the rules.',
   '',
 ].join('\n');
