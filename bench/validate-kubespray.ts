@@ -1,26 +1,27 @@
 // Benchmark: `kspray validate --kubespray` against running the same kubespray checks by hand (ansible-playbook of the
 // same playbook, inventory and environment), per cached real kubespray ref, in the same run.
-// Run: npm run build && node --import tsx bench/validate-kubespray.ts [refs...]   (default: every cached ref).
+// Run: node --import tsx bench/validate-kubespray.ts [refs...]   (default: every cached ref; `npm run bench -- validate-kubespray`).
+// kspray runs as a user installs it (bench/install.ts: npm pack, npm install -g into a fresh prefix).
 // Needs the cached checkouts and venvs (scripts/setup-real-kubespray.sh). Writes the "Config: validate --kubespray"
 // section of docs/benchmarks.md; other sections are left alone.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { writeSection } from './doc-section.js';
+import { installPacked, repoRoot as root } from './install.js';
 import { validateText } from '../src/config/load.js';
 import { shq } from '../src/ssh/quote.js';
 import { checksCommand, prepareChecks } from '../src/kubespray/checks.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const bin = join(root, 'bin', 'kspray');
 const cache = join(process.env.KSPRAY_CACHE_DIR ?? join(homedir(), '.cache', 'kspray'), 'real-kubespray');
 const work = mkdtempSync(join(tmpdir(), 'kspray-bench-ks-'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const load = () => loadavg()[0]!.toFixed(1);
 if (spawnSync('sh', ['-c', 'command -v hyperfine']).status !== 0) throw new Error('hyperfine is needed');
-if (!existsSync(join(root, 'dist', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+const bin = installPacked(work);
+// the by-hand run uses the installed package's own callback plugin, as kspray does
+const installedPackage = join(dirname(bin), '..', 'lib', 'node_modules', 'kspray');
 
 const versions: Record<string, [string, string]> = {
   'v2.25.0': ['v2.25.0', 'v1.29.5'],
@@ -56,7 +57,7 @@ for (const ref of wanted) {
   writeFileSync(cfg, text);
   // by hand: the same files kspray writes, kept in a dir of their own, and the same command line
   const cluster = validateText(text).cluster!;
-  const input = { cluster, text, file: 'kspray.yaml', kubesprayDir: dir, ansiblePlaybook: join(venv, 'bin', 'ansible-playbook'), callbackDir: join(root, 'templates', 'ansible', 'callback') };
+  const input = { cluster, text, file: 'kspray.yaml', kubesprayDir: dir, ansiblePlaybook: join(venv, 'bin', 'ansible-playbook'), callbackDir: join(installedPackage, 'templates', 'ansible', 'callback') };
   const handDir = join(cfgDir, 'by-hand');
   mkdirSync(handDir);
   await prepareChecks(handDir, input);
@@ -84,13 +85,14 @@ rmSync(work, { recursive: true, force: true });
 const out = [
   '## Config: validate --kubespray',
   '',
-  'Reproduce: `npm run build && node --import tsx bench/validate-kubespray.ts [refs…]` (needs the cached real kubespray checkouts and venvs; rewrites this section).',
+  'Reproduce: `node --import tsx bench/validate-kubespray.ts [refs…]` or `npm run bench -- validate-kubespray [refs…]` (needs the cached real kubespray checkouts and venvs; rewrites this section).',
   '',
   `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
     `1-minute load average ${loadBefore} before and ${loadAfter} after (other jobs share the machine: wall times are upper bounds).`,
   '',
   `The homelab example, checked by each release's own checks. "By hand" is \`ansible-playbook\` of the same generated playbook, inventory and environment ` +
-    `(the files \`kspray validate --kubespray\` writes into its private temp dir); kspray adds its startup, the render, writing the files, and reading the events back. ` +
+    `(the files \`kspray validate --kubespray\` writes into its private temp dir, and the installed package's callback plugin), its output to /dev/null; ` +
+    `kspray runs as a user installs it (\`npm pack\`, \`npm install -g --prefix <tmp> --ignore-scripts\`) and adds its start-up, the config's validation, the render, writing the files, and reading the events back. ` +
     `hyperfine, ${rounds} rounds of ${runs} runs after a warm-up, wall medians over all rounds (target: ratio ≤ 1.1).`,
   '',
   '| kubespray | by hand: wall (s) | `kspray validate --kubespray`: wall (s) | ratio | by hand: CPU (s) | kspray: CPU (s) |',

@@ -1,10 +1,10 @@
-// Benchmark: `kspray validate` startup against bare node, and validate + render of generated configs (6 … 5,000 hosts).
+// Benchmark: validate + render of generated configs (6 … 5,000 hosts), in-process and as whole kspray runs.
 // Run: node --import tsx bench/validate.ts   (needs a build: npm run build). Writes the "Config: validate and render"
 // section of docs/benchmarks.md; other sections of that file are left alone.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './doc-section.js';
 import { validateText } from '../src/config/load.js';
@@ -16,72 +16,12 @@ const bin = join(root, 'bin', 'kspray');
 const work = mkdtempSync(join(tmpdir(), 'kspray-bench-'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
 if (!existsSync(join(root, 'dist', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
 const load = () => loadavg()[0]!.toFixed(1);
 const loadBefore = load();
 
-// ---- 1. startup: whole-process wall time of `kspray validate` on the homelab example vs `node -e 0`
-const homelabDir = join(work, 'homelab');
-execFileSync('mkdir', ['-p', homelabDir]);
-execFileSync(bin, ['init', '--example', 'homelab'], { cwd: homelabDir, stdio: 'ignore' });
-
-interface Startup {
-  /** label, wall median, CPU (user + system) mean or undefined */
-  rows: [string, number, number | undefined][];
-  /** per round: the second command's median over the first's */
-  ratios: number[];
-  tool: string;
-}
-function startup(commands: [string, string[]][], rounds = 3, runs = 20): Startup {
-  // several rounds, each timing every command back to back: the neighbours' load drifts, and a ratio taken within a
-  // round compares like with like; the table shows the medians over all rounds
-  const all: { wall: number[]; cpu: number[] }[] = commands.map(() => ({ wall: [], cpu: [] }));
-  const ratios: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const walls: number[] = [];
-    if (has('hyperfine')) {
-      const out = join(work, 'hyperfine.json');
-      const cmds = commands.map(([, argv]) => argv.join(' '));
-      execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', String(runs), '--export-json', out, ...cmds], { cwd: homelabDir, stdio: 'ignore' });
-      const res = (JSON.parse(readFileSync(out, 'utf8')) as { results: { times: number[]; user: number; system: number }[] }).results;
-      res.forEach((r, i) => (all[i]!.wall.push(...r.times.map((t) => t * 1000)), all[i]!.cpu.push((r.user + r.system) * 1000), walls.push(median(r.times) * 1000)));
-    } else {
-      commands.forEach(([, argv], i) => {
-        const t: number[] = [];
-        for (let k = 0; k < runs + 3; k++) {
-          const a = performance.now();
-          spawnSync(argv[0]!, argv.slice(1), { cwd: homelabDir, stdio: 'ignore' });
-          if (k >= 3) t.push(performance.now() - a);
-        }
-        all[i]!.wall.push(...t);
-        walls.push(median(t));
-      });
-    }
-    ratios.push(walls[1]! / walls[0]!);
-  }
-  return {
-    rows: commands.map(([label], i) => [label, median(all[i]!.wall), all[i]!.cpu.length ? median(all[i]!.cpu) : undefined]),
-    ratios,
-    tool: `${has('hyperfine') ? 'hyperfine -N' : 'spawnSync loop'}, ${rounds} rounds of ${runs} runs per command, wall medians, CPU medians of the round means`,
-  };
-}
-
-/** Import cost of the modules on the validate path, each in a fresh process (median of 5). */
-function importCosts(): [string, number][] {
-  const mods = ['commander', 'chalk', 'zod', 'yaml', 'ip-address', './dist/main.js'];
-  return mods.map((m) => {
-    const t: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const out = execFileSync('node', ['--input-type=module', '-e', `const a=performance.now();await import(${JSON.stringify(m)});console.log(performance.now()-a)`], { cwd: root, encoding: 'utf8' });
-      t.push(Number(out.trim()));
-    }
-    return [m, median(t)];
-  });
-}
-
-// ---- 2. scaling: in-process (after warm-up, median of 5) and whole-process with max RSS from /usr/bin/time -v
+// scaling: in-process (after warm-up, median of 5) and whole-process with max RSS from /usr/bin/time -v
 interface Scale {
   hosts: number;
   kb: number;
@@ -142,18 +82,10 @@ function scaling(sizes: number[]): Scale[] {
   });
 }
 
-const s = startup([
-  ['`node -e 0`', ['node', '-e', '0']],
-  ['`kspray validate` (startup snapshot, as installed)', [bin, 'validate']],
-  ['`kspray validate` without the snapshot (`KSPRAY_NO_SNAPSHOT=1`, via `env`)', ['env', 'KSPRAY_NO_SNAPSHOT=1', bin, 'validate']],
-]);
-const imports = importCosts();
 const scale = scaling([6, 100, 1000, 5000]);
 const loadAfter = load();
 rmSync(work, { recursive: true, force: true });
 
-const base = s.rows[0]![1];
-const baseCpu = s.rows[0]![2];
 const perHost = (x: Scale) => (x.cpu / x.hosts) * 1000;
 const [, , k1, k5] = scale;
 // CPU time, not wall time: on a shared machine the wall clock measures the neighbours too
@@ -166,19 +98,7 @@ const out = [
   `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
     `1-minute load average ${loadBefore} before and ${loadAfter} after the run (other jobs share the machine, so treat wall times as upper bounds).`,
   '',
-  `### Startup: \`kspray validate\` on the homelab example (${s.tool})`,
-  '',
-  '| command | wall time (ms) | vs `node -e 0` (target ≤ 2×) | CPU user+sys (ms) | CPU vs `node -e 0` |',
-  '|---|---|---|---|---|',
-  ...s.rows.map(([label, t, cpu]) => `| ${label} | ${ms(t)} | ${(t / base).toFixed(2)}× | ${cpu === undefined ? '–' : ms(cpu)} | ${cpu === undefined || baseCpu === undefined ? '–' : `${(cpu / baseCpu).toFixed(2)}×`} |`),
-  '',
-  `Ratio \`kspray validate\` / \`node -e 0\` per round (medians within the round): ${s.ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}.`,
-  '',
-  'Import cost of the modules on the ESM (non-snapshot) path, each in a fresh process (ms, median of 5):',
-  '',
-  '| module | import (ms) |',
-  '|---|---|',
-  ...imports.map(([m, t]) => `| \`${m}\` | ${ms(t)} |`),
+  'Start-up against `node -e 0`, as a user installs kspray, is in "Start-up" (`bench/startup.ts`).',
   '',
   '### Generated configs (3 control-plane/etcd nodes, the rest workers, MetalLB, node labels)',
   '',
@@ -191,13 +111,6 @@ const out = [
   '',
   'Where the time goes (profiled with `node --cpu-prof`; stable across runs, unlike the wall clock here):',
   '',
-  '- Startup: `bin/kspray` runs the pure commands (init, validate, render, schema, help) from a V8 startup snapshot built ' +
-    'with the package (`dist/kspray.blob`, src/snapshot.ts): commander, yaml, zod with the constructed kspray schema, the rules ' +
-    'and the renderer are deserialized already compiled and exercised, instead of being parsed, compiled and built on every run. ' +
-    "What remains is Node's own bootstrap, reading the blob (~7 MB; its size is most of its cost, hence the whitespace/syntax " +
-    'minification) and the actual YAML parse + validation. Without the snapshot, compiling ~1 MB of bundled JavaScript and ' +
-    "constructing zod's ~100 schemas is most of the time (the third row). The launcher falls back to that path, with the same " +
-    'results (test/unit/snapshot.test.ts), when the node on PATH is not the one that built the blob or NODE_OPTIONS is set.',
   '- Large configs: YAML parsing (the `yaml` CST parser, ~100 µs per host line) is ~80 % of validate and YAML stringify most ' +
     'of render; zod and all rules together take ~100 ms at 5,000 hosts. No rule is quadratic (node-in-range and the ' +
     'duplicate checks are one pass over the hosts).',

@@ -66,19 +66,15 @@ need_node_modules() {
 }
 need_build() {
   [[ -f $REPO_DIR/tsconfig.build.json ]] || return 1
-  local src_time dist_time node_id built_id
+  local src_time dist_time
   src_time="$(cd "$REPO_DIR" && newest_mtime src tsconfig.build.json tsconfig.json package.json scripts/build.mjs)"
   dist_time="$(cd "$REPO_DIR" && newest_mtime dist)"
-  # the startup snapshot is only used with the node binary that built it (bin/kspray): rebuild after a node change
-  node_id="$(stat -L -c '%i %s %Y' -- "$(command -v node)" 2>/dev/null || true)"
-  built_id="$node_id"
-  [[ -r $REPO_DIR/dist/kspray.blob.node ]] && read -r built_id <"$REPO_DIR/dist/kspray.blob.node"
-  [[ -z $dist_time || ${src_time:-0} -gt $dist_time || $node_id != "$built_id" ]]
+  [[ -z $dist_time || ${src_time:-0} -gt $dist_time ]]
 }
 do_node() { # npm ci builds too (prepare); a separate build only when the sources changed since
   cd "$REPO_DIR"
   if need_node_modules; then step npm-ci "installing npm packages (npm ci, builds the CLI too)" --note "about 1 min" -- npm ci --no-audit --no-fund; fi
-  if need_build; then step build "building the CLI (type-check + bundle + startup snapshot)" --note "about 20 s" -- npm run build --silent; fi
+  if need_build; then step build "building the CLI (type-check + bundle)" --note "about 20 s" -- npm run build --silent; fi
 }
 
 # --- kube-apiserver for the lab -----------------------------------------------------------------

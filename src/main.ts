@@ -3,17 +3,6 @@ import { buildProgram } from './cli.js';
 import { ExitCode, exitCodeOf, isKsprayError } from './errors.js';
 import { createReporter, detectMode, wantsColor } from './io/reporter.js';
 
-/** The subcommand, skipping global options and the value of -c/--config. */
-export function commandOf(argv: string[]): string | undefined {
-  const args = argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-c' || a === '--config') i++;
-    else if (!a.startsWith('-')) return a;
-  }
-  return undefined;
-}
-
 function wantsJson(argv: string[]): boolean {
   if (argv.includes('--output=json') || argv.includes('-ojson')) return true;
   const i = argv.findIndex((a) => a === '--output' || a === '-o');

@@ -2,8 +2,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// dist/*.js and src/paths.ts both sit one level below the package root. Resolved on use, not at load:
-// the startup snapshot (scripts/build.mjs) evaluates this module before it knows where it is installed.
+// dist/*.js and src/paths.ts both sit one level below the package root.
 export const packagePath = (...parts: string[]) => join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), ...parts);
 
 /** .kspray/<cluster>/ next to the config: inventory, runs, known_hosts, fact cache, lock. */

@@ -1,7 +1,8 @@
 // kspray plan / kspray diff: kspray.yaml against what the last successful run applied. Reads files only.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { requireValidConfig, validateText } from '../config/load.js';
+import { validateText } from '../config/load.js';
+import { requireValidConfig } from '../config/load-file.js';
 import type { Cluster } from '../config/model.js';
 import { formatKube } from '../config/releases.js';
 import type { CommandContext } from '../context.js';

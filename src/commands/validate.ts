@@ -2,7 +2,7 @@
 // --kubespray adds real kubespray's own inventory checks from the configured checkout (loaded only then).
 import { relative } from 'node:path';
 import { clusterCapacity, type ClusterCapacity } from '../config/capacity.js';
-import { loadConfigFile } from '../config/load.js';
+import { loadConfigFile } from '../config/load-file.js';
 import { formatProblem, type Problem } from '../config/problems.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../errors.js';

@@ -2,10 +2,13 @@
 // the table entry for its tag. Where they disagree the checkout wins; a tag the table lacks works from its checkout.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { findRelease, releases, type Release } from '../config/releases.js';
-import { compareVersions } from './defaults-vars.js';
+import { cacheRoot } from '../paths.js';
+import { compareVersions, moduleUrl as varsUrl } from './defaults-vars.js';
+import { cacheFile, codeStamp, readCached, writeCached } from './disk-cache.js';
 import { releaseDifferences } from './release-diff.js';
-import { checkoutFacts, factFiles, galaxyVersion, type CheckoutFacts, type CheckoutFiles } from './release-facts.js';
+import { checkoutFacts, factFiles, galaxyVersion, moduleUrl as factsUrl, type CheckoutFacts, type CheckoutFiles } from './release-facts.js';
 
 export interface CheckoutRelease {
   dir: string;
@@ -45,18 +48,35 @@ export async function readCheckoutFiles(dir: string, paths: readonly string[] = 
   return Object.fromEntries(paths.map((p, i) => [p, texts[i]]));
 }
 
+/** checkoutFacts of these files, kept on disk by their contents: parsing the checkout's YAML is most of reading it, and
+ *  `validate` reads it on every run. Stored with v8's serializer, which keeps a fact stated as undefined. */
+async function cachedFacts(files: CheckoutFiles, cacheDir: string): Promise<CheckoutFacts> {
+  const file = cacheFile(cacheDir, 'checkout-facts', [process.version, await codeStamp([factsUrl, varsUrl]), JSON.stringify(files)], 'v8');
+  const stored = await readCached(file);
+  if (stored !== undefined) {
+    try {
+      return deserialize(stored) as CheckoutFacts;
+    } catch {
+      // a damaged entry is made again below
+    }
+  }
+  const facts = checkoutFacts(files);
+  await writeCached(file, serialize(facts));
+  return facts;
+}
+
 /**
  * What the checkout at `dir` is and states. Its tag comes from `gitTag` when given (doctor spawns git) and otherwise
  * from galaxy.yml, whose version is the tag's in every release (validate stays free of processes).
  * Undefined when `dir` is no kubespray checkout.
  */
-export async function readCheckoutRelease(dir: string, gitTag?: (dir: string) => Promise<string | undefined>): Promise<CheckoutRelease | undefined> {
+export async function readCheckoutRelease(dir: string, gitTag?: (dir: string) => Promise<string | undefined>, cacheDir = cacheRoot(process.env)): Promise<CheckoutRelease | undefined> {
   // one read settles the common case of no checkout yet
   const galaxy = await readFile(join(dir, 'galaxy.yml'), 'utf8').catch(() => undefined);
   const fromGit = gitTag ? await gitTag(dir) : undefined;
   const version = galaxyVersion(galaxy);
   if (!fromGit && !version) return undefined;
-  const facts = checkoutFacts({ ...(await readCheckoutFiles(dir, factFiles.filter((f) => f !== 'galaxy.yml'))), 'galaxy.yml': galaxy });
+  const facts = await cachedFacts({ ...(await readCheckoutFiles(dir, factFiles.filter((f) => f !== 'galaxy.yml'))), 'galaxy.yml': galaxy }, cacheDir);
   const tag = normalizeTag(fromGit ?? version!);
   const { release, table } = mergeRelease(tag, facts);
   const differences = release && table ? releaseDifferences(release, table) : [];

@@ -1,7 +1,7 @@
 // Runs a kubespray checkout's own inventory checks against the inventory rendered for a config, on this machine:
 // rendered into a private temp dir (removed on every exit path), connection local, no facts, no become.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Cluster } from '../config/model.js';
@@ -99,18 +99,23 @@ export async function runKubesprayChecks(i: ChecksInput): Promise<ChecksOutcome>
     const plan = await prepareChecks(dir, i);
     if (!plan?.sources.length) return { available: false, reason: `kubespray checks unavailable in this checkout (${i.kubesprayDir} has neither roles/validate_inventory nor roles/kubernetes/preinstall/tasks/0040-verify-settings.yml as kubespray runs them)` };
     const cmd = checksCommand(dir, i);
+    // the results come from the events file: ansible's own output goes to a file, read only when ansible itself fails
+    const stdoutFile = join(dir, 'ansible-stdout.log');
+    const stdout = await open(stdoutFile, 'w', 0o600);
     let res;
     try {
-      res = await run(cmd.argv, { cwd: cmd.cwd, env: cmd.env, ...(i.signal ? { signal: i.signal } : {}) });
+      res = await run(cmd.argv, { cwd: cmd.cwd, env: cmd.env, stdoutFd: stdout.fd, ...(i.signal ? { signal: i.signal } : {}) });
     } catch (e) {
       if (e instanceof SubprocessError && e.kind === 'spawn-failed') throw new KsprayError('ToolMissing', `cannot run ${i.ansiblePlaybook}`, { hint: setupHint, cause: e });
       throw e;
+    } finally {
+      await stdout.close();
     }
     const failures = await readFailures(join(dir, 'events.jsonl'));
     // the checks ignore errors to report them all; a non-zero exit is ansible itself failing (syntax, a missing role)
     if (res.exitCode !== 0 && !failures.length)
       throw new KsprayError('SubprocessFailed', `kubespray's checks could not run (ansible-playbook exited with ${res.exitCode ?? res.signal})`, {
-        details: (res.stderr.trim() || res.stdout.trim()).split('\n').slice(-15),
+        details: (res.stderr.trim() || (await readFile(stdoutFile, 'utf8').catch(() => '')).trim()).split('\n').slice(-15),
         hint: 'run `kspray doctor` to check the checkout and its venv',
       });
     // the map back to config lines is only needed for failures

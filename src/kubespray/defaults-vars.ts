@@ -3,6 +3,9 @@
 // is ~160 kB, and parsing all of it costs more than the rest of `kspray validate`.
 import { parse } from 'yaml';
 
+// for the cache of what is derived from a checkout (disk-cache.ts): it changes with this code
+export const moduleUrl = import.meta.url;
+
 export type VarValue = string | VarMap | VarValue[];
 export interface VarMap {
   [key: string]: VarValue;

@@ -3,6 +3,9 @@
 import type { Release } from '../config/releases.js';
 import { compareVersions, DefaultsVars, parseFacts, parseSection } from './defaults-vars.js';
 
+// for the cache of what is derived from a checkout (disk-cache.ts): it changes with this code
+export const moduleUrl = import.meta.url;
+
 /** checkout-relative path → file content (absent files are missing or undefined) */
 export type CheckoutFiles = Readonly<Record<string, string | undefined>>;
 

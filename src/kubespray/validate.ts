@@ -1,5 +1,5 @@
 // `kspray validate --kubespray`: the checkout's checks for a loaded config, with what the output shows of them.
-import type { LoadedFile } from '../config/load.js';
+import type { LoadedFile } from '../config/load-file.js';
 import type { Cluster } from '../config/model.js';
 import type { Problem } from '../config/problems.js';
 import type { CommandContext } from '../context.js';

@@ -118,6 +118,27 @@ describe('checkoutFacts', () => {
     expect(c?.table).toBe(findRelease('v2.25.0'));
   });
 
+  it('keeps the facts of a checkout on disk by its files, and makes them again when a file or the entry changes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-facts-'));
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-facts-cache-'));
+    for (const [rel, text] of Object.entries(v227)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text!);
+    }
+    const fresh = checkoutFacts(v227);
+    const first = await readCheckoutRelease(dir, undefined, cache);
+    expect(first?.facts).toStrictEqual(fresh);
+    const entries = () => fs.readdirSync(path.join(cache, 'checkout-facts'));
+    expect(entries()).toHaveLength(1);
+    // strict equality: a fact stated as undefined survives the round trip
+    expect(await readCheckoutRelease(dir, undefined, cache)).toStrictEqual(first);
+    fs.writeFileSync(path.join(cache, 'checkout-facts', entries()[0]!), 'damaged');
+    expect((await readCheckoutRelease(dir, undefined, cache))?.facts).toStrictEqual(fresh);
+    fs.appendFileSync(path.join(dir, 'roles/kubespray-defaults/defaults/main/main.yml'), 'kube_version_min_required: v1.30.4\n');
+    expect((await readCheckoutRelease(dir, undefined, cache))?.facts).toStrictEqual(checkoutFacts({ ...v227, 'roles/kubespray-defaults/defaults/main/main.yml': `${v227['roles/kubespray-defaults/defaults/main/main.yml']}kube_version_min_required: v1.30.4\n` }));
+    expect(entries()).toHaveLength(2);
+  });
+
   it('is undefined for a folder without galaxy.yml', async () => {
     expect(await readCheckoutRelease(fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-nock-')))).toBeUndefined();
   });

@@ -1,0 +1,79 @@
+// Loading kspray.yaml from disk. A valid config is judged by the compiled schema parser alone (no zod loaded); when
+// it answers "ask zod", zod's pipeline (load.ts) gives the same result with exact problems.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { KsprayError } from '../errors.js';
+import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from '../kubespray/checkout-release.js';
+import { resolveFrom } from '../paths.js';
+import type { Cluster } from './model.js';
+import { fastParse } from './fast-parse.js';
+import { validateWith, type Loaded, type ValidateOptions } from './pipeline.js';
+import type { Problem } from './problems.js';
+
+export interface LoadedFile extends Loaded {
+  path: string;
+  dir: string;
+  file: string;
+  /** the kubespray checkout at spec.kubespray.path, when there is one */
+  checkout?: CheckoutRelease;
+}
+
+async function validate(text: string, opts: ValidateOptions = {}): Promise<Loaded> {
+  const fast = validateWith(text, opts, (input) => {
+    const data = fastParse(input);
+    return data && { success: true, data };
+  });
+  return fast ?? (await import('./load.js')).validateText(text, opts);
+}
+
+export async function loadConfigFile(path: string): Promise<LoadedFile> {
+  const abs = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(abs, 'utf8');
+  } catch (e) {
+    throw unreadableConfig(path, e);
+  }
+  const dir = dirname(abs);
+  const loaded = await validate(text);
+  const spec = loaded.cluster?.config.spec.kubespray;
+  const checkout = spec ? await readCheckoutRelease(resolveFrom(dir, spec.path)) : undefined;
+  // a checkout at another tag than the config's is about to be switched (setup) and states nothing about this config
+  const release = checkout?.release && checkout.tag === normalizeTag(spec!.version) ? checkout.release : undefined;
+  const final = release && !isDeepStrictEqual(release, loaded.cluster!.release) ? await validate(text, { release }) : loaded;
+  return { ...final, path: abs, dir, file: basename(abs), ...(checkout ? { checkout } : {}) };
+}
+
+/** A sentence and a way out for each reason a config file cannot be read. */
+function unreadableConfig(path: string, e: unknown): KsprayError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const [message, hint] =
+    code === 'ENOENT' || code === 'ENOTDIR'
+      ? [`config file ${path} not found`, 'create one with `kspray init` or pass -c FILE (or set KSPRAY_CONFIG)']
+      : code === 'EISDIR'
+        ? [`config path ${path} is a directory, not a file`, `pass the file itself, e.g. -c ${join(path, 'kspray.yaml')}`]
+        : code === 'EACCES' || code === 'EPERM'
+          ? [`config file ${path} cannot be read: permission denied`, `check its permissions (ls -l ${path}) or run kspray as a user who can read it`]
+          : [`config file ${path} cannot be read (${code ?? String(e)})`, 'check the path and the disk'];
+  return new KsprayError('ConfigNotFound', message, { hint, cause: e });
+}
+
+/** Load and require a valid config (for commands that act on it). */
+export async function requireValidConfig(path: string): Promise<LoadedFile & { cluster: Cluster }> {
+  const loaded = await loadConfigFile(path);
+  if (loaded.errors.length || !loaded.cluster) throw configInvalid(loaded);
+  return loaded as LoadedFile & { cluster: Cluster };
+}
+
+export function configInvalid(loaded: LoadedFile): KsprayError {
+  const n = loaded.errors.length;
+  return new KsprayError('ConfigInvalid', `${loaded.file} has ${n} error${n === 1 ? '' : 's'}; nothing was written or run`, {
+    details: loaded.problems.map((p) => `${p.severity === 'error' ? 'error' : 'warning'}: ${formatForList(loaded.file, p)}`),
+  });
+}
+
+export function formatForList(file: string, p: Problem): string {
+  const where = p.line ? `${file}:${p.line} ${p.path}` : `${file} ${p.path}`;
+  return `${where}: ${p.message}${p.fix ? ` — ${p.fix}` : ''}`;
+}
