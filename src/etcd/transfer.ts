@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { KsprayError } from '../errors.js';
 import { start, stderrTail, type RunResult } from '../exec.js';
 import type { SshSession, SshTarget } from '../ssh/session.js';
+import { optionArgv, sshOptions, targetArgv } from '../ssh/options.js';
 import { shellJoin } from '../ssh/quote.js';
 import { CHECK_SCRIPT, FETCH_SCRIPT } from './snapshot.js';
 import { TrailerHasher, type TrailerResult } from './trailer.js';
@@ -35,25 +36,15 @@ export function fetchCommand(sudoPassword: boolean): string {
 
 /** PURE: `ssh` argv with kspray's pinned host keys (StrictHostKeyChecking=yes) and no interaction. */
 export function opensshArgv(t: SshTarget, knownHostsFile: string, remote: string): string[] {
-  return [
-    'ssh',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${knownHostsFile}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'ConnectTimeout=15',
-    '-o', 'ControlMaster=no',
-    '-o', 'ControlPath=none',
+  const opts = sshOptions({
+    knownHostsFile,
+    batch: true,
+    control: 'off',
+    connectTimeoutS: 15,
     // AES-GCM first: CPUs with AES instructions do it several times faster than the default chacha20-poly1305
-    '-o', 'Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr',
-    '-p', String(t.port),
-    ...(t.user ? ['-l', t.user] : []),
-    ...(t.keyFile ? ['-i', t.keyFile, '-o', 'IdentitiesOnly=yes'] : []),
-    ...(t.bastion ? ['-J', `${t.bastion.user ? `${t.bastion.user}@` : ''}${t.bastion.address}:${t.bastion.port}`] : []),
-    t.address,
-    '--',
-    remote,
-  ];
+    ciphers: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'chacha20-poly1305@openssh.com', 'aes128-ctr', 'aes256-ctr'],
+  });
+  return ['ssh', ...optionArgv(opts), ...targetArgv(t), t.address, '--', remote];
 }
 
 /** The ssh2 way: the file as a stream on a channel of the session kspray holds. */
