@@ -56,9 +56,9 @@ describe('direct transfer: hashing a file while another process writes it', () =
     const partial = join(dir, 'partial');
     const fd = openSync(partial, 'wx', 0o600);
     // a writer that pauses half-way, like a network transfer
-    const { child, done } = await start(['sh', '-c', 'head -c 1500000 "$1"; sleep 0.2; tail -c +1500001 "$1"', 'sh', src], { stdoutFd: fd, collect: false });
+    const { cancel, done } = await start(['sh', '-c', 'head -c 1500000 "$1"; sleep 0.2; tail -c +1500001 "$1"', 'sh', src], { stdoutFd: fd, collect: false });
     closeSync(fd);
-    const fetch: DirectFetch = { send: () => undefined, abort: () => child.kill(), done };
+    const fetch: DirectFetch = { send: () => undefined, abort: () => cancel(), done };
     const got = await receiveDirect(partial, fetch, { size: snap.length, env });
     return { got, disk: readFileSync(partial) };
   };
@@ -79,8 +79,8 @@ describe('direct transfer: hashing a file while another process writes it', () =
     const dir = mkdtempSync(join(tmpdir(), 'kspray-direct-'));
     const partial = join(dir, 'partial');
     const fd = openSync(partial, 'wx', 0o600);
-    const { child, done } = await start(['sh', '-c', 'echo partial; echo "Permission denied" >&2; exit 1'], { stdoutFd: fd, collect: false });
+    const { cancel, done } = await start(['sh', '-c', 'echo partial; echo "Permission denied" >&2; exit 1'], { stdoutFd: fd, collect: false });
     closeSync(fd);
-    await expect(receiveDirect(partial, { send: () => undefined, abort: () => child.kill(), done }, { size: 100, env: {} })).rejects.toThrow(/ssh exit 1/);
+    await expect(receiveDirect(partial, { send: () => undefined, abort: () => cancel(), done }, { size: 100, env: {} })).rejects.toThrow(/ssh exit 1/);
   });
 });

@@ -68,22 +68,22 @@ export interface DirectFetch {
 export async function startDirectFetch(t: SshTarget, o: { knownHostsFile: string; becomePassword?: string; fd: number }): Promise<DirectFetch> {
   const stderr = stderrTail();
   const pw = o.becomePassword;
-  const { child, done } = await start(opensshArgv(t, o.knownHostsFile, fetchCommand(pw !== undefined)), {
+  const proc = await start(opensshArgv(t, o.knownHostsFile, fetchCommand(pw !== undefined)), {
     stdin: 'pipe',
     stdoutFd: o.fd,
     collect: false,
     onStderr: stderr.onStderr,
   });
-  const stdin = child.stdin!;
+  const stdin = proc.stdin!;
   stdin.on('error', () => undefined); // an early exit surfaces through `done`
   if (pw !== undefined) stdin.write(pw + '\n');
   return {
     send: (file, so) => stdin.end(`${file}${so.sha256 ? ' sha256' : ''}\n`),
     abort: () => {
       stdin.end();
-      child.kill('SIGTERM');
+      proc.cancel();
     },
-    done: stderr.into(done),
+    done: stderr.into(proc.done),
   };
 }
 
