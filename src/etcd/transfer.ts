@@ -87,42 +87,6 @@ export async function startDirectFetch(t: SshTarget, o: { knownHostsFile: string
   };
 }
 
-/**
- * TEST HOOK — honoured only when KSPRAY_TEST_CORRUPT_TRANSFER is set (integration tests inject a damaged transfer):
- * `flip` inverts one byte in the middle, `flip-trailer` the last one, `truncate` drops the last 4 KiB. Never set in normal use.
- */
-export function testDamage(env: NodeJS.ProcessEnv, size: number): { flipAt?: number; cutAt?: number } | undefined {
-  const mode = env.KSPRAY_TEST_CORRUPT_TRANSFER;
-  if (mode === 'flip') return { flipAt: Math.floor(size / 2) };
-  if (mode === 'flip-trailer') return { flipAt: size - 1 };
-  if (mode === 'truncate') return { cutAt: Math.max(0, size - 4096) };
-  return undefined;
-}
-
-/** The part of `chunk` (at offset `pos`) that survives the damage plan; a flipped byte is flipped in a copy. */
-function damaged(plan: { flipAt?: number; cutAt?: number }, pos: number, chunk: Buffer): Buffer {
-  if (plan.cutAt !== undefined) return chunk.subarray(0, Math.max(0, Math.min(chunk.length, plan.cutAt - pos)));
-  const i = plan.flipAt! - pos;
-  if (i < 0 || i >= chunk.length) return chunk;
-  const c = Buffer.from(chunk);
-  c[i] = c[i]! ^ 0xff;
-  return c;
-}
-
-/** The damage plan as a stream stage (the ssh2 way). */
-export function testCorruption(env: NodeJS.ProcessEnv, size: number): Transform | undefined {
-  const plan = testDamage(env, size);
-  if (!plan) return undefined;
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      const out = damaged(plan, seen, chunk);
-      seen += chunk.length;
-      cb(null, out.length ? out : undefined);
-    },
-  });
-}
-
 export type Received = TrailerResult;
 
 /**
@@ -132,8 +96,8 @@ export type Received = TrailerResult;
  */
 export const STREAM_BUFFER = 1024 * 1024;
 
-/** Pipe source → (test hook) → sha256 and trailer check → sink. Rejects on any stream error, abort or non-zero remote exit. */
-export async function receive(src: Source, sink: Writable, o: { size: number; env: NodeJS.ProcessEnv; signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
+/** Pipe source → sha256 and trailer check → sink. Rejects on any stream error, abort or non-zero remote exit. */
+export async function receive(src: Source, sink: Writable, o: { signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
   const hash = new TrailerHasher();
   let last = 0;
   const hasher = new Transform({
@@ -148,11 +112,10 @@ export async function receive(src: Source, sink: Writable, o: { size: number; en
       cb(null, chunk);
     },
   });
-  const hook = testCorruption(o.env, o.size);
   const onAbort = () => src.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await pipeline([src.stdout, ...(hook ? [hook] : []), hasher, sink], o.signal ? { signal: o.signal } : {});
+    await pipeline([src.stdout, hasher, sink], o.signal ? { signal: o.signal } : {});
   } catch (e) {
     src.abort();
     if (o.signal?.aborted) throw new KsprayError('Interrupted', 'backup interrupted during the transfer');
@@ -169,14 +132,12 @@ const READ_CHUNK = 4 * 1024 * 1024;
 
 /**
  * The direct way's hashing: read `path` while the fetch writes it, in large reads as it grows, until the fetch has
- * exited and the end is reached. Rejects when the fetch fails, is interrupted, or the file cannot be read. The test
- * hook damages the file itself, so that what is hashed is what is on disk.
+ * exited and the end is reached. Rejects when the fetch fails, is interrupted, or the file cannot be read.
  */
-export async function receiveDirect(path: string, fetch: DirectFetch, o: { size: number; env: NodeJS.ProcessEnv; signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
-  const fh = await open(path, 'r+');
+export async function receiveDirect(path: string, fetch: DirectFetch, o: { signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
+  const fh = await open(path, 'r');
   const hash = new TrailerHasher();
   const buf = Buffer.allocUnsafe(READ_CHUNK);
-  const plan = testDamage(o.env, o.size);
   let finished = false;
   const ended = fetch.done.finally(() => (finished = true));
   ended.catch(() => undefined); // awaited below
@@ -188,20 +149,13 @@ export async function receiveDirect(path: string, fetch: DirectFetch, o: { size:
     for (;;) {
       if (o.signal?.aborted) throw new KsprayError('Interrupted', 'backup interrupted during the transfer');
       const wasFinished = finished;
-      const room = plan?.cutAt !== undefined ? Math.min(buf.length, plan.cutAt - pos) : buf.length;
-      const { bytesRead } = room > 0 ? await fh.read(buf, 0, room, pos) : { bytesRead: 0 };
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) {
         if (wasFinished) break;
         await Promise.race([sleep(10), ended]);
         continue;
       }
-      let chunk: Buffer = buf.subarray(0, bytesRead);
-      if (plan?.flipAt !== undefined) {
-        const out = damaged(plan, pos, chunk);
-        if (out !== chunk) await fh.write(out, plan.flipAt - pos, 1, plan.flipAt);
-        chunk = out;
-      }
-      hash.update(chunk);
+      hash.update(buf.subarray(0, bytesRead));
       pos += bytesRead;
       if (o.onProgress && pos - last >= 16 * 1024 * 1024) {
         last = pos;
@@ -210,7 +164,6 @@ export async function receiveDirect(path: string, fetch: DirectFetch, o: { size:
     }
     const end = await fetch.done;
     if (end.exitCode !== 0) throw new KsprayError('BackupFailed', `reading the snapshot on the member failed (ssh exit ${end.exitCode ?? end.signal}): ${end.stderr.trim().split('\n').at(-1) ?? ''}`);
-    if (plan?.cutAt !== undefined) await fh.truncate(plan.cutAt);
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     await fh.close();
