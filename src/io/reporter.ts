@@ -81,7 +81,8 @@ export function createReporter(opts: ReporterOptions = {}): Reporter {
   const mode = opts.mode ?? detectMode(undefined, env, Boolean(out.isTTY));
   const c: ChalkInstance = opts.chalk && wantsColor(mode, env, Boolean(err.isTTY ?? out.isTTY)) ? opts.chalk : plainStyle;
   const human = mode === 'json' ? err : out;
-  const input = opts.stdin ?? process.stdin;
+  // process.stdin is made on first use: only when there is a question to ask
+  const input = (): PromptInput => opts.stdin ?? process.stdin;
   let active: { stop(): void; resume(): void } | undefined;
   const write = (stream: Writable, line: string) => {
     active?.stop();
@@ -121,15 +122,17 @@ export function createReporter(opts: ReporterOptions = {}): Reporter {
       }
       return startTtySpinner(text, human, (a) => (active = a));
     },
-    interactive: Boolean(input.isTTY),
-    ask: (q) => asking(() => readLine(input, err, q, false)).then((a) => a.trim()),
-    confirm: (q) => asking(() => readLine(input, err, q, false)).then((a) => /^y(es)?$/i.test(a.trim())),
-    secret: (q) => asking(() => readLine(input, err, q, true)),
+    get interactive() {
+      return Boolean(input().isTTY);
+    },
+    ask: (q) => asking(() => readLine(input(), err, q, false)).then((a) => a.trim()),
+    confirm: (q) => asking(() => readLine(input(), err, q, false)).then((a) => /^y(es)?$/i.test(a.trim())),
+    secret: (q) => asking(() => readLine(input(), err, q, true)),
   };
 
   /** one question at a time, with no spinner drawing over it */
   async function asking(fn: () => Promise<string>): Promise<string> {
-    if (!input.isTTY) throw new KsprayError('Aborted', 'a question needs a terminal', { hint: 'pass the answer as an option instead' });
+    if (!input().isTTY) throw new KsprayError('Aborted', 'a question needs a terminal', { hint: 'pass the answer as an option instead' });
     active?.stop();
     try {
       return await fn();
