@@ -4,48 +4,24 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { KsprayError } from './errors.js';
 import { addSecret } from './io/redact.js';
+import type { Reporter } from './io/reporter.js';
 
 export interface BecomeOptions {
   becomePasswordFile?: string;
   askBecomePass?: boolean;
 }
 
-async function prompt(question: string): Promise<string> {
-  if (!process.stdin.isTTY) throw new KsprayError('BadArgument', '--ask-become-pass needs a terminal', { hint: 'use KSPRAY_BECOME_PASSWORD or --become-password-file in automation' });
-  process.stderr.write(question);
-  const stdin = process.stdin;
-  stdin.setRawMode(true);
-  stdin.resume();
-  let value = '';
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      stdin.on('data', function onData(b: Buffer) {
-        for (const ch of b.toString('utf8')) {
-          if (ch === '\r' || ch === '\n') {
-            stdin.removeListener('data', onData);
-            return resolve(value);
-          }
-          if (ch === '\u0003') return reject(new KsprayError('Aborted', 'cancelled'));
-          if (ch === '\u007f') value = value.slice(0, -1);
-          else value += ch;
-        }
-      });
-    });
-  } finally {
-    stdin.setRawMode(false);
-    stdin.pause();
-    process.stderr.write('\n');
-  }
-}
-
-export async function becomePassword(o: BecomeOptions, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function becomePassword(o: BecomeOptions, env: NodeJS.ProcessEnv, r: Pick<Reporter, 'interactive' | 'secret'>): Promise<string | undefined> {
   let pw: string | undefined;
   if (o.becomePasswordFile) {
     pw = (await readFile(o.becomePasswordFile, 'utf8').catch((e: NodeJS.ErrnoException) => {
       throw new KsprayError('BadArgument', `cannot read --become-password-file ${o.becomePasswordFile}: ${e.code}`);
     })).replace(/\r?\n$/, '');
   } else if (env.KSPRAY_BECOME_PASSWORD !== undefined) pw = env.KSPRAY_BECOME_PASSWORD;
-  else if (o.askBecomePass) pw = await prompt('sudo password for the nodes: ');
+  else if (o.askBecomePass) {
+    if (!r.interactive) throw new KsprayError('BadArgument', '--ask-become-pass needs a terminal', { hint: 'use KSPRAY_BECOME_PASSWORD or --become-password-file in automation' });
+    pw = await r.secret('sudo password for the nodes: ');
+  }
   addSecret(pw);
   return pw;
 }

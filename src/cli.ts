@@ -209,7 +209,7 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .addHelpText('after', '\nExamples:\n  kspray runs show last\n  kspray runs show 20261124T150405Z-deploy --log')
     .action(wrap(async () => (await import('./commands/runs.js')).showRun));
 
-  // --- health & kubeconfig (issue #6) -------------------------------------------------------------
+  // --- health & kubeconfig -------------------------------------------------------------
   program
     .command('kubeconfig')
     .description('fetch the admin kubeconfig from a control plane (SSH), named after the cluster, 0600')
@@ -241,7 +241,7 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
       .option('--no-wait', 'do not wait for the nodes to be Ready, nor report health');
   // --- end health & kubeconfig -----------------------------------------------------------------
 
-  // --- etcd backup & restore (issue #5) -------------------------------------------------------------
+  // --- etcd backup & restore -------------------------------------------------------------
   const etcd = async () => import('./commands/etcd-backup.js');
   // `etcd-backup` and its subcommands share --out/--keep/become flags; commander gives them to the parent, so merge them back
   const withParent =

@@ -21,10 +21,6 @@ export interface RunOptions {
   collect?: boolean;
   /** stdout straight into this open file descriptor (large outputs that need not pass through kspray) */
   stdoutFd?: number;
-  /** extra file descriptors, e.g. a pipe for structured events */
-  extraFds?: ('pipe' | 'ignore')[];
-  /** SIGTERM grace period before SIGKILL when cancelled */
-  killGraceMs?: number;
 }
 
 export interface RunResult {
@@ -76,8 +72,28 @@ function lineSplitter(fn: (line: string) => void) {
 // every command that might start one
 let execaModule: Promise<typeof import('execa')> | undefined;
 
-/** Start a process; `done` resolves with its result whatever the exit code (callers classify). */
-export async function start(argv: string[], opts: RunOptions = {}): Promise<{ child: ResultPromise; done: Promise<RunResult> }> {
+/** A started process. Only exec.ts signals processes: callers stop one through `cancel` or `kill`. */
+export interface Proc {
+  /** undefined when stdout goes to a file descriptor (`stdoutFd`) */
+  stdout: Readable | undefined;
+  stderr: Readable | undefined;
+  /** when asked for (`stdin: 'pipe'`, or `input`) */
+  stdin: Writable | undefined;
+  /**
+   * Stop it and everything it started (its process group): `signal` first (default SIGTERM; SIGINT for programs that
+   * stop cleanly on a keyboard interrupt), SIGKILL if it has not exited after `graceMs` (default 5 s).
+   */
+  cancel(o?: { signal?: 'SIGINT' | 'SIGTERM'; graceMs?: number }): void;
+  /** SIGKILL to its process group now */
+  kill(): void;
+  /** resolves with its result whatever the exit code (callers classify); rejects with SubprocessError when it cannot start */
+  done: Promise<RunResult>;
+}
+
+const DEFAULT_GRACE_MS = 5000;
+
+/** Start a process in its own process group. */
+export async function start(argv: string[], opts: RunOptions = {}): Promise<Proc> {
   const [file, ...args] = argv;
   if (!file) throw new Error('empty argv');
   const { execa } = await (execaModule ??= import('execa'));
@@ -89,12 +105,11 @@ export async function start(argv: string[], opts: RunOptions = {}): Promise<{ ch
     ...(opts.input !== undefined ? { input: opts.input } : {}),
     stdout: opts.stdoutFd ?? 'pipe',
     stderr: 'pipe',
-    ...(opts.extraFds ? { stdio: ['ignore', 'pipe', 'pipe', ...opts.extraFds] as const } : {}),
     buffer: opts.collect ?? true,
     reject: false,
     ...(opts.timeoutMs ? { timeout: opts.timeoutMs } : {}),
     ...(opts.signal ? { cancelSignal: opts.signal } : {}),
-    forceKillAfterDelay: opts.killGraceMs ?? 5000,
+    forceKillAfterDelay: DEFAULT_GRACE_MS,
     // own process group, so Ctrl-C in the terminal reaches kspray first and kspray decides
     detached: true,
   } as unknown as Options) as unknown as ResultPromise;
@@ -102,8 +117,12 @@ export async function start(argv: string[], opts: RunOptions = {}): Promise<{ ch
   const err = opts.onStderr ? lineSplitter(opts.onStderr) : undefined;
   if (out) child.stdout?.on('data', (c: Buffer) => out.push(c));
   if (err) child.stderr?.on('data', (c: Buffer) => err.push(c));
+  let exited = false;
+  let graceTimer: NodeJS.Timeout | undefined;
   const done = child.then(
     (r) => {
+      exited = true;
+      clearTimeout(graceTimer);
       out?.end();
       err?.end();
       const res = r as unknown as { exitCode?: number; signal?: string; stdout?: unknown; stderr?: unknown; failed: boolean; timedOut: boolean; isCanceled: boolean; code?: string };
@@ -120,22 +139,40 @@ export async function start(argv: string[], opts: RunOptions = {}): Promise<{ ch
       };
     },
   );
-  return { child, done };
+  const signalGroup = (sig: NodeJS.Signals) => {
+    if (!child.pid) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      /* already gone */
+    }
+  };
+  // also after the leader exited: what it started may still be running in its group
+  const kill = () => signalGroup('SIGKILL');
+  return {
+    stdout: child.stdout ?? undefined,
+    stderr: child.stderr ?? undefined,
+    stdin: child.stdin ?? undefined,
+    cancel(o = {}) {
+      if (exited) return;
+      signalGroup(o.signal ?? 'SIGTERM');
+      if (graceTimer) return;
+      graceTimer = setTimeout(kill, o.graceMs ?? DEFAULT_GRACE_MS);
+      graceTimer.unref();
+    },
+    kill,
+    done,
+  };
 }
 
 /**
  * Start a process for a large byte stream at constant memory: stdout is the raw stream (never buffered),
  * stdin is writable when asked for (`stdin: 'pipe'`), stderr is kept (last 64 KiB) for error messages.
  */
-export async function startStream(argv: string[], opts: Omit<RunOptions, 'collect' | 'onStdout'> = {}): Promise<{ stdout: Readable; stdin: Writable | undefined; kill(): void; done: Promise<RunResult> }> {
+export async function startStream(argv: string[], opts: Omit<RunOptions, 'collect' | 'onStdout' | 'stdoutFd'> = {}): Promise<Proc & { stdout: Readable }> {
   const stderr = stderrTail();
-  const { child, done } = await start(argv, { ...opts, collect: false, onStderr: stderr.onStderr });
-  return {
-    stdout: child.stdout as Readable,
-    stdin: (child.stdin ?? undefined) as Writable | undefined,
-    kill: () => child.kill('SIGTERM'),
-    done: stderr.into(done),
-  };
+  const p = await start(argv, { ...opts, collect: false, onStderr: stderr.onStderr });
+  return { ...p, stdout: p.stdout!, done: stderr.into(p.done) };
 }
 
 /** For processes that do not collect their output: keeps the last 64 KiB of stderr and puts it into the result. */
@@ -150,11 +187,4 @@ export function stderrTail(): { onStderr: (line: string) => void; into: (done: P
 /** Run to completion and return the result; throws SubprocessError when it cannot start. */
 export async function run(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
   return (await start(argv, opts)).done;
-}
-
-/** Run and require exit 0. */
-export async function runChecked(argv: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const r = await run(argv, opts);
-  if (r.exitCode !== 0) throw new SubprocessError(r.signal ? 'killed' : 'exited', argv, r);
-  return r;
 }

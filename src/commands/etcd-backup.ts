@@ -32,7 +32,7 @@ const count = (v: string | undefined, flag: string) => {
 export async function etcdBackup(ctx: CommandContext, o: BackupCommandOptions): Promise<number> {
   const keep = count(o.keep, '--keep');
   const ws = await openWorkspace(ctx, { forHosts: true });
-  const pw = await becomePassword(o, ctx.env);
+  const pw = await becomePassword(o, ctx.env, ctx.reporter);
   let res: BackupResult | undefined;
   const phase = { title: 'Back up etcd', run: async (fc: Parameters<typeof takeBackup>[0]) => void (res = await takeBackup(fc, { ...(o.out ? { out: o.out } : {}), ...(keep ? { keep } : {}), ...(o.member ? { member: o.member } : {}), allowDegraded: Boolean(o.allowDegraded) })) };
   const code = await runFlow('etcd-backup', [phase], ws, pw !== undefined ? { becomePassword: pw } : {});

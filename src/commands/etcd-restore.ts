@@ -33,8 +33,8 @@ export async function etcdRestore(ctx: CommandContext, file: string, o: RestoreO
     if (v.meta?.degraded) r.warn('this is a DEGRADED snapshot (taken without quorum): it may miss the last writes the cluster acknowledged');
     const what = v.meta ? `revision ${v.meta.revision}, ${v.meta.totalKey} keys, taken ${v.meta.time} from ${v.meta.member}` : 'no metadata';
     if (!o.dryRun)
-      await confirmTyped(`This replaces the etcd data of every member of ${ws.cluster.name} with ${file} (${what}); everything written since is lost.`, ws.cluster.name, o.yes);
-    const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env);
+      await confirmTyped(ctx.reporter, `This replaces the etcd data of every member of ${ws.cluster.name} with ${file} (${what}); everything written since is lost.`, ws.cluster.name, o.yes);
+    const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env, ctx.reporter);
     let state: ClusterState | undefined;
     const code = await runFlow('etcd-restore', restorePhases(ws, v.plain, (s) => (state = s)), { ...ws, inventoryDir: restoreInventoryDir(ws) }, { dryRun: Boolean(o.dryRun), skipKubesprayChecks: Boolean(o.skipKubesprayChecks), ...(pw !== undefined ? { becomePassword: pw } : {}) });
     if (state) r.result({ file: v.file, restored: true, revision: v.meta?.revision, cluster_state: state });

@@ -22,7 +22,7 @@ export async function health(ctx: CommandContext, o: HealthOptions): Promise<num
   const { stateKubeconfig } = await import('../kube/kubeconfig.js');
   const file = o.kubeconfig ? resolve(ctx.cwd, o.kubeconfig) : stateKubeconfig(ws.stateDir);
   const timeoutMs = seconds(o.timeout ?? '10', '--timeout') * 1000;
-  const pw = await becomePassword(o, ctx.env);
+  const pw = await becomePassword(o, ctx.env, ctx.reporter);
   const once = async () => {
     const report = await collectHealth({
       cluster: ws.cluster,

@@ -1,24 +1,14 @@
 // kspray hosts trust: connect once, show each host key's fingerprint, pin it in the cluster's known_hosts.
 // With a jump host, the jump host is pinned first and the nodes are reached through it.
-import { createInterface } from 'node:readline/promises';
 import type { CommandContext } from '../context.js';
 import { KsprayError } from '../errors.js';
 import { resolveFrom } from '../paths.js';
 import { checkKey, fingerprint, KnownHosts, type HostKey } from '../ssh/known-hosts.js';
 import { fetchHostKey } from '../ssh/fetch-key.js';
 import { SshSession, type SshTarget } from '../ssh/session.js';
+import { SSH_CONCURRENCY } from '../ssh/pool.js';
 import { eachHost, targetFor, type Settled } from '../ssh/targets.js';
 import { openWorkspace } from '../workspace.js';
-
-async function ask(q: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question(q)).trim());
-  } finally {
-    rl.close();
-  }
-}
 
 type Status = 'pinned' | 'newly-pinned' | 'mismatch' | 'declined' | 'unreachable';
 interface Entry {
@@ -55,7 +45,7 @@ export async function trust(ctx: CommandContext, names: string[], o: { yes?: boo
       return;
     }
     const what = check.status === 'mismatch' ? `replace ${pinnedFps.join(', ')} with ${fp}` : `pin ${res.value.type} ${fp}`;
-    if (o.yes || (await ask(`${e.name} (${t.address}:${t.port}): ${what}? [y/N] `))) {
+    if (o.yes || (r.interactive && (await r.confirm(`${e.name} (${t.address}:${t.port}): ${what}? [y/N] `)))) {
       kh.pin(t.address, t.port, res.value);
       r.host(e.name, r.color.green(`${res.value.type} ${fp} pinned`));
       rows.push({ host: e.name, status: 'newly-pinned', fingerprint: fp });
@@ -66,7 +56,7 @@ export async function trust(ctx: CommandContext, names: string[], o: { yes?: boo
   }
 
   async function round(entries: Entry[], via?: SshSession): Promise<void> {
-    const keys = await eachHost(entries, 20, (e) => fetchHostKey(e.target, 10_000, via));
+    const keys = await eachHost(entries, SSH_CONCURRENCY, (e) => fetchHostKey(e.target, 10_000, via));
     // sequential, so prompts do not interleave
     for (const [i, res] of keys.entries()) await decide(entries[i]!, res);
     await kh.save();

@@ -28,7 +28,7 @@ async function prepare(ctx: CommandContext, o: Common & FlowArgs) {
   checkFlowArgs(o);
   const ws = await openWorkspace(ctx, { forHosts: true });
   if (ws.loaded.warnings.length) ctx.reporter.warn(`${ws.loaded.warnings.length} config warning(s); \`kspray validate\` lists them`);
-  const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env);
+  const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env, ctx.reporter);
   return { ws, flow: { dryRun: Boolean(o.dryRun), ansibleArgs: ctx.ansibleArgs ?? [], skipKubesprayChecks: Boolean(o.skipKubesprayChecks), ...(pw !== undefined ? { becomePassword: pw } : {}) } };
 }
 
@@ -61,7 +61,7 @@ export async function addNode(ctx: CommandContext, name: string, o: Common & { a
 export async function removeNode(ctx: CommandContext, name: string, o: Common & { unreachable?: boolean; allowEvenEtcd?: boolean }): Promise<number> {
   const { ws, flow } = await prepare(ctx, o);
   const phases = removeNodePhases(ws, { name, unreachable: Boolean(o.unreachable), allowEvenEtcd: Boolean(o.allowEvenEtcd) });
-  if (!o.dryRun) await confirmTyped(`This drains ${name}, removes it from ${ws.cluster.name}${o.unreachable ? ' without touching the (unreachable) host' : ' and resets it'}.`, name, o.yes);
+  if (!o.dryRun) await confirmTyped(ctx.reporter, `This drains ${name}, removes it from ${ws.cluster.name}${o.unreachable ? ' without touching the (unreachable) host' : ' and resets it'}.`, name, o.yes);
   return runFlow('remove-node', phases, ws, flow);
 }
 
@@ -88,6 +88,6 @@ export async function upgrade(
 export async function reset(ctx: CommandContext, o: Common): Promise<number> {
   const { ws, flow } = await prepare(ctx, o);
   if (!o.dryRun)
-    await confirmTyped(`This wipes Kubernetes and etcd from all ${ws.cluster.hosts.length} hosts of ${ws.cluster.name}.`, ws.cluster.name, o.yes);
+    await confirmTyped(ctx.reporter, `This wipes Kubernetes and etcd from all ${ws.cluster.hosts.length} hosts of ${ws.cluster.name}.`, ws.cluster.name, o.yes);
   return runFlow('reset', resetPhases(), ws, flow);
 }

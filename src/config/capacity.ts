@@ -2,6 +2,7 @@
 // config rules, `kspray validate`, `kspray health` and `kspray docs`.
 import type { Cluster, NodeHost } from './model.js';
 import { parseNetwork, parsePoolEntry, size } from './net.js';
+import type { ProblemList } from './problems.js';
 
 /** How the pod subnet is handed to nodes. */
 export type PodAllocation =
@@ -67,6 +68,37 @@ export function podNetworkCapacity(net: Cluster['config']['spec']['network']): {
       nodesAtMaxPods: nodeCidrs,
     },
   };
+}
+
+/**
+ * Whether the pod network holds `nodes` nodes with the plugin's real allocation: errors when it cannot, warnings when
+ * it is short of headroom. The config's `capacity` rule (validate) and health's node-count check both use it.
+ */
+export function podNetworkProblems(net: Cluster['config']['spec']['network'], nodes: number, problems: ProblemList): void {
+  const plan = podNetworkCapacity(net);
+  if (!plan.ok) {
+    const p = plan.problem;
+    if (p.kind === 'node-prefix')
+      problems.error('network/node-prefix', 'spec.network.nodePrefix', `/${net.nodePrefix} per node is larger than the whole pod subnet /${p.podPrefix}`, p.podPrefix >= 30 ? `widen the pod subnet (e.g. 10.233.64.0/18); a /${p.podPrefix} cannot hold one node's pods` : `use a node prefix between ${p.podPrefix} and 30`);
+    else if (p.kind === 'block-size')
+      problems.error('calico/block-size', 'spec.network.calico.blockSize', `block /${p.blockSize} is larger than the pod subnet /${p.podPrefix}`, `use a block size between ${p.podPrefix} and 32 (default 26)`);
+    return;
+  }
+  const { allocation: a, nodeCidrs } = plan.value;
+  if (a.kind === 'calico-blocks') {
+    const bs = a.blockSize;
+    if (a.blocks < nodes)
+      problems.error('network/too-many-nodes', 'spec.network.podSubnet', `${nodes} nodes but the pod subnet holds only ${a.blocks} Calico /${bs} blocks (one per node at least)`, 'widen spec.network.podSubnet or use a larger spec.network.calico.blockSize');
+    else if (a.blocks < nodes * a.blocksPerNode)
+      problems.warn('network/pod-headroom', 'spec.network.podSubnet', `${nodes} nodes × ${net.maxPodsPerNode} pods need ${nodes * a.blocksPerNode} /${bs} blocks, the pool has ${a.blocks}`, 'widen spec.network.podSubnet');
+    if (nodeCidrs < nodes)
+      problems.warn('calico/node-cidrs', 'spec.network.nodePrefix', `only ${nodeCidrs} /${net.nodePrefix} node CIDRs fit in ${net.podSubnet}; kube-controller-manager will report CIDRNotAvailable for the other nodes (Calico IPAM itself is unaffected)`, 'raise nodePrefix or widen the pod subnet');
+    return;
+  }
+  if (a.nodeRanges < nodes)
+    problems.error('network/too-many-nodes', 'spec.network.nodePrefix', `${nodes} nodes but ${net.podSubnet} split into /${net.nodePrefix} holds only ${a.nodeRanges} (kubespray: "Not enough IPs are available for the desired node count")`, 'widen the pod subnet or raise nodePrefix');
+  if (net.maxPodsPerNode > a.addressesPerRange)
+    problems.error('network/max-pods', 'spec.network.maxPodsPerNode', `${net.maxPodsPerNode} pods per node do not fit in a /${net.nodePrefix} (${a.addressesPerRange} addresses; kubespray: "Do not schedule more pods on a node than inet addresses are available")`, `lower maxPodsPerNode to ${a.addressesPerRange} or lower nodePrefix`);
 }
 
 /** Most nodes the pod subnet can hold at all (Calico: one block each; others: one node CIDR each). */

@@ -50,6 +50,6 @@ export async function decryptSource(file: string, identity: string): Promise<Sou
         throw missing(e);
       },
     ),
-    abort: p.kill,
+    abort: () => p.cancel(),
   };
 }

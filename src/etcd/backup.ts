@@ -7,9 +7,9 @@ import { join, resolve } from 'node:path';
 import { KsprayError } from '../errors.js';
 import type { FlowContext } from '../flows/flow.js';
 import { resolveFrom } from '../paths.js';
-import { KnownHosts } from '../ssh/known-hosts.js';
-import { SshSession } from '../ssh/session.js';
-import { targetFor } from '../ssh/targets.js';
+import { flowPool } from '../flows/ssh.js';
+import type { SshPool } from '../ssh/pool.js';
+import type { SshSession } from '../ssh/session.js';
 import { probeMembers } from './probe.js';
 import { removeRemote, takeSnapshot } from './snapshot.js';
 import { clusterState, describeState, earlyPick, mib, pickMember, type ClusterState, type MemberProbe } from './status.js';
@@ -48,9 +48,8 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
   await store.ensureDir(dir);
   await store.removeStalePartials(dir, Date.now());
 
-  const knownHosts = await KnownHosts.load(ws.knownHostsFile);
-  const sessOpts = { knownHosts, timeoutMs: 10_000, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) };
-  const sessions = new Map<string, SshSession>();
+  // the members' sessions are kept from the probe to the cleanup: the snapshot and the transfer use the picked one's
+  const pool = flowPool(fc);
   // the snapshot starts on the member that will be picked as soon as that is clear, while the others are still probed
   const got = new Map<string, MemberProbe>();
   let early: { host: string; saved: Promise<Saved> } | undefined;
@@ -61,12 +60,15 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
   let download: Download | undefined;
   try {
     try {
-      const probes = await probeMembers(c, hosts, { configDir: ws.configDir, ...sessOpts }, sessions, (p, s) => {
-        got.set(p.host, p);
-        if (early || earlyPick(hosts.map((h) => h.name), got, o.member) !== p.host) return;
-        r.host(p.host, 'etcdctl snapshot save (private temp dir on the member)');
-        early = { host: p.host, saved: takeSnapshot(s) };
-        early.saved.catch(() => undefined); // awaited, or removed unused, below
+      const probes = await probeMembers(pool, hosts, {
+        keep: true,
+        onProbe: (p, s) => {
+          got.set(p.host, p);
+          if (early || earlyPick(hosts.map((h) => h.name), got, o.member) !== p.host) return;
+          r.host(p.host, 'etcdctl snapshot save (private temp dir on the member)');
+          early = { host: p.host, saved: takeSnapshot(s) };
+          early.saved.catch(() => undefined); // awaited, or removed unused, below
+        },
       });
       const state = clusterState(probes);
       for (const l of describeState(state)) r.info(l);
@@ -82,7 +84,7 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
         r.warn(`DEGRADED snapshot: ${pick.host} has no quorum behind it (${state.healthy}/${state.size} healthy). It holds that member's data as of its last applied entry and may miss writes the cluster acknowledged; it is marked degraded in its metadata.`);
       const probe = probes.find((p) => p.host === pick!.host)!;
       if (probe.dbSize) await checkSpace(dir, probe.dbSize);
-      const session = sessions.get(pick.host)!;
+      const session = await pool.session(hosts.find((h) => h.name === pick!.host)!);
       const started = early?.host === pick.host ? early : undefined;
       if (started) early = undefined;
       else r.host(pick.host, 'etcdctl snapshot save (private temp dir on the member)');
@@ -97,20 +99,20 @@ export async function takeBackup(fc: FlowContext, o: BackupOptions): Promise<Bac
       const dl = download;
       // once the copy here is verified the member's copy is not needed: removed while the local one is committed,
       // unless the direct transfer's remote half already removed it
-      release = () => (released ??= dl.remoteRemoved ? Promise.resolve() : cleanupRemote(fc, sessions, host, remoteDir, sessOpts));
+      release = () => (released ??= dl.remoteRemoved ? Promise.resolve() : cleanupRemote(fc, pool, host, remoteDir));
       return await transferAndStore(fc, o, { dir, name, pick, state, probe, saved, session, download, release });
     } finally {
       await download?.discard();
       // a snapshot taken but not transferred (a failure in between) is removed too
-      if (!release && saved && pick) release = () => cleanupRemote(fc, sessions, pick!.host, saved!.dir, sessOpts);
+      if (!release && saved && pick) release = () => cleanupRemote(fc, pool, pick!.host, saved!.dir);
       await release?.();
       // a snapshot started early on a member that was not picked after all, or before a failure
       const unused = early;
       const s = await unused?.saved.catch(() => undefined);
-      if (unused && s) await cleanupRemote(fc, sessions, unused.host, s.dir, sessOpts);
+      if (unused && s) await cleanupRemote(fc, pool, unused.host, s.dir);
     }
   } finally {
-    for (const s of sessions.values()) s.close();
+    for (const h of hosts) pool.release(h.name);
   }
 }
 
@@ -182,19 +184,17 @@ async function checkSpace(dir: string, need: number): Promise<void> {
 }
 
 /** The remote temp dir goes whatever happened; if the session died, through a fresh one. */
-async function cleanupRemote(fc: FlowContext, sessions: Map<string, SshSession>, host: string, dir: string, sessOpts: Parameters<typeof SshSession.open>[1]): Promise<void> {
+async function cleanupRemote(fc: FlowContext, pool: SshPool, host: string, dir: string): Promise<void> {
+  const h = fc.ws.cluster.hosts.find((x) => x.name === host)!;
   try {
-    await removeRemote(sessions.get(host)!, dir);
+    await removeRemote(await pool.session(h), dir);
   } catch {
-    const h = fc.ws.cluster.hosts.find((x) => x.name === host)!;
-    const s = await SshSession.open(targetFor(fc.ws.cluster, h, fc.ws.configDir), sessOpts).catch(() => undefined);
     try {
-      if (s) await removeRemote(s, dir);
-      else throw new Error('unreachable');
+      const fresh = await pool.reopen(h).catch(() => undefined);
+      if (!fresh) throw new Error('unreachable');
+      await removeRemote(fresh, dir);
     } catch (e) {
       fc.reporter.warn(`could not remove the temporary snapshot ${dir} on ${host}: ${(e as Error).message}; it holds every Secret of the cluster — remove it by hand (kspray removes leftovers older than a day on the next backup)`);
-    } finally {
-      s?.close();
     }
   }
 }

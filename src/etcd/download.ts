@@ -74,8 +74,6 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
   const receiveSnapshot = async (snap: { file: string; size: number }, co: { sha256: boolean }): Promise<Stored> => {
     const flush = flushBehind(fh.fd, () => closed);
     const o = {
-      size: snap.size,
-      env: ws.ctx.env,
       ...(fc.interrupts ? { signal: fc.interrupts.signal } : {}),
       onProgress: (b: number) => {
         fc.reporter.debug(`received ${mib(b)} of ${mib(snap.size)}`);

@@ -11,7 +11,7 @@ import { factsPhase, playbookPhase } from '../flows/steps.js';
 import { kubesprayChecksPhase } from '../kubespray/phase.js';
 import { hostsDocument } from '../inventory/hosts.js';
 import { configDigest, renderInventory } from '../inventory/render.js';
-import { KnownHosts } from '../ssh/known-hosts.js';
+import { flowPool } from '../flows/ssh.js';
 import type { Workspace } from '../workspace.js';
 import { probeMembers } from './probe.js';
 import { clusterState, describeState, type ClusterState } from './status.js';
@@ -45,10 +45,9 @@ async function writeRecoveryInventory(ws: Workspace): Promise<void> {
 /** Probe every member until all are healthy (or the deadline passes). */
 export async function waitHealthy(fc: FlowContext, timeoutMs: number): Promise<ClusterState> {
   const c = fc.ws.cluster;
-  const knownHosts = await KnownHosts.load(fc.ws.knownHostsFile);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const probes = await probeMembers(c, c.etcdMembers, { configDir: fc.ws.configDir, knownHosts, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) });
+    const probes = await probeMembers(flowPool(fc), c.etcdMembers);
     const st = clusterState(probes);
     if (st.healthy === st.size && st.leader) return st;
     if (Date.now() > deadline)

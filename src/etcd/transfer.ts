@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { KsprayError } from '../errors.js';
 import { start, stderrTail, type RunResult } from '../exec.js';
 import type { SshSession, SshTarget } from '../ssh/session.js';
+import { optionArgv, sshOptions, targetArgv } from '../ssh/options.js';
 import { shellJoin } from '../ssh/quote.js';
 import { CHECK_SCRIPT, FETCH_SCRIPT } from './snapshot.js';
 import { TrailerHasher, type TrailerResult } from './trailer.js';
@@ -35,25 +36,15 @@ export function fetchCommand(sudoPassword: boolean): string {
 
 /** PURE: `ssh` argv with kspray's pinned host keys (StrictHostKeyChecking=yes) and no interaction. */
 export function opensshArgv(t: SshTarget, knownHostsFile: string, remote: string): string[] {
-  return [
-    'ssh',
-    '-o', 'BatchMode=yes',
-    '-o', 'StrictHostKeyChecking=yes',
-    '-o', `UserKnownHostsFile=${knownHostsFile}`,
-    '-o', 'GlobalKnownHostsFile=/dev/null',
-    '-o', 'ConnectTimeout=15',
-    '-o', 'ControlMaster=no',
-    '-o', 'ControlPath=none',
+  const opts = sshOptions({
+    knownHostsFile,
+    batch: true,
+    control: 'off',
+    connectTimeoutS: 15,
     // AES-GCM first: CPUs with AES instructions do it several times faster than the default chacha20-poly1305
-    '-o', 'Ciphers=aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes256-ctr',
-    '-p', String(t.port),
-    ...(t.user ? ['-l', t.user] : []),
-    ...(t.keyFile ? ['-i', t.keyFile, '-o', 'IdentitiesOnly=yes'] : []),
-    ...(t.bastion ? ['-J', `${t.bastion.user ? `${t.bastion.user}@` : ''}${t.bastion.address}:${t.bastion.port}`] : []),
-    t.address,
-    '--',
-    remote,
-  ];
+    ciphers: ['aes128-gcm@openssh.com', 'aes256-gcm@openssh.com', 'chacha20-poly1305@openssh.com', 'aes128-ctr', 'aes256-ctr'],
+  });
+  return ['ssh', ...optionArgv(opts), ...targetArgv(t), t.address, '--', remote];
 }
 
 /** The ssh2 way: the file as a stream on a channel of the session kspray holds. */
@@ -77,59 +68,23 @@ export interface DirectFetch {
 export async function startDirectFetch(t: SshTarget, o: { knownHostsFile: string; becomePassword?: string; fd: number }): Promise<DirectFetch> {
   const stderr = stderrTail();
   const pw = o.becomePassword;
-  const { child, done } = await start(opensshArgv(t, o.knownHostsFile, fetchCommand(pw !== undefined)), {
+  const proc = await start(opensshArgv(t, o.knownHostsFile, fetchCommand(pw !== undefined)), {
     stdin: 'pipe',
     stdoutFd: o.fd,
     collect: false,
     onStderr: stderr.onStderr,
   });
-  const stdin = child.stdin!;
+  const stdin = proc.stdin!;
   stdin.on('error', () => undefined); // an early exit surfaces through `done`
   if (pw !== undefined) stdin.write(pw + '\n');
   return {
     send: (file, so) => stdin.end(`${file}${so.sha256 ? ' sha256' : ''}\n`),
     abort: () => {
       stdin.end();
-      child.kill('SIGTERM');
+      proc.cancel();
     },
-    done: stderr.into(done),
+    done: stderr.into(proc.done),
   };
-}
-
-/**
- * TEST HOOK — honoured only when KSPRAY_TEST_CORRUPT_TRANSFER is set (integration tests inject a damaged transfer):
- * `flip` inverts one byte in the middle, `flip-trailer` the last one, `truncate` drops the last 4 KiB. Never set in normal use.
- */
-export function testDamage(env: NodeJS.ProcessEnv, size: number): { flipAt?: number; cutAt?: number } | undefined {
-  const mode = env.KSPRAY_TEST_CORRUPT_TRANSFER;
-  if (mode === 'flip') return { flipAt: Math.floor(size / 2) };
-  if (mode === 'flip-trailer') return { flipAt: size - 1 };
-  if (mode === 'truncate') return { cutAt: Math.max(0, size - 4096) };
-  return undefined;
-}
-
-/** The part of `chunk` (at offset `pos`) that survives the damage plan; a flipped byte is flipped in a copy. */
-function damaged(plan: { flipAt?: number; cutAt?: number }, pos: number, chunk: Buffer): Buffer {
-  if (plan.cutAt !== undefined) return chunk.subarray(0, Math.max(0, Math.min(chunk.length, plan.cutAt - pos)));
-  const i = plan.flipAt! - pos;
-  if (i < 0 || i >= chunk.length) return chunk;
-  const c = Buffer.from(chunk);
-  c[i] = c[i]! ^ 0xff;
-  return c;
-}
-
-/** The damage plan as a stream stage (the ssh2 way). */
-export function testCorruption(env: NodeJS.ProcessEnv, size: number): Transform | undefined {
-  const plan = testDamage(env, size);
-  if (!plan) return undefined;
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      const out = damaged(plan, seen, chunk);
-      seen += chunk.length;
-      cb(null, out.length ? out : undefined);
-    },
-  });
 }
 
 export type Received = TrailerResult;
@@ -141,8 +96,8 @@ export type Received = TrailerResult;
  */
 export const STREAM_BUFFER = 1024 * 1024;
 
-/** Pipe source → (test hook) → sha256 and trailer check → sink. Rejects on any stream error, abort or non-zero remote exit. */
-export async function receive(src: Source, sink: Writable, o: { size: number; env: NodeJS.ProcessEnv; signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
+/** Pipe source → sha256 and trailer check → sink. Rejects on any stream error, abort or non-zero remote exit. */
+export async function receive(src: Source, sink: Writable, o: { signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
   const hash = new TrailerHasher();
   let last = 0;
   const hasher = new Transform({
@@ -157,11 +112,10 @@ export async function receive(src: Source, sink: Writable, o: { size: number; en
       cb(null, chunk);
     },
   });
-  const hook = testCorruption(o.env, o.size);
   const onAbort = () => src.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    await pipeline([src.stdout, ...(hook ? [hook] : []), hasher, sink], o.signal ? { signal: o.signal } : {});
+    await pipeline([src.stdout, hasher, sink], o.signal ? { signal: o.signal } : {});
   } catch (e) {
     src.abort();
     if (o.signal?.aborted) throw new KsprayError('Interrupted', 'backup interrupted during the transfer');
@@ -178,14 +132,12 @@ const READ_CHUNK = 4 * 1024 * 1024;
 
 /**
  * The direct way's hashing: read `path` while the fetch writes it, in large reads as it grows, until the fetch has
- * exited and the end is reached. Rejects when the fetch fails, is interrupted, or the file cannot be read. The test
- * hook damages the file itself, so that what is hashed is what is on disk.
+ * exited and the end is reached. Rejects when the fetch fails, is interrupted, or the file cannot be read.
  */
-export async function receiveDirect(path: string, fetch: DirectFetch, o: { size: number; env: NodeJS.ProcessEnv; signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
-  const fh = await open(path, 'r+');
+export async function receiveDirect(path: string, fetch: DirectFetch, o: { signal?: AbortSignal; onProgress?: (bytes: number) => void }): Promise<Received> {
+  const fh = await open(path, 'r');
   const hash = new TrailerHasher();
   const buf = Buffer.allocUnsafe(READ_CHUNK);
-  const plan = testDamage(o.env, o.size);
   let finished = false;
   const ended = fetch.done.finally(() => (finished = true));
   ended.catch(() => undefined); // awaited below
@@ -197,20 +149,13 @@ export async function receiveDirect(path: string, fetch: DirectFetch, o: { size:
     for (;;) {
       if (o.signal?.aborted) throw new KsprayError('Interrupted', 'backup interrupted during the transfer');
       const wasFinished = finished;
-      const room = plan?.cutAt !== undefined ? Math.min(buf.length, plan.cutAt - pos) : buf.length;
-      const { bytesRead } = room > 0 ? await fh.read(buf, 0, room, pos) : { bytesRead: 0 };
+      const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
       if (bytesRead === 0) {
         if (wasFinished) break;
         await Promise.race([sleep(10), ended]);
         continue;
       }
-      let chunk: Buffer = buf.subarray(0, bytesRead);
-      if (plan?.flipAt !== undefined) {
-        const out = damaged(plan, pos, chunk);
-        if (out !== chunk) await fh.write(out, plan.flipAt - pos, 1, plan.flipAt);
-        chunk = out;
-      }
-      hash.update(chunk);
+      hash.update(buf.subarray(0, bytesRead));
       pos += bytesRead;
       if (o.onProgress && pos - last >= 16 * 1024 * 1024) {
         last = pos;
@@ -219,7 +164,6 @@ export async function receiveDirect(path: string, fetch: DirectFetch, o: { size:
     }
     const end = await fetch.done;
     if (end.exitCode !== 0) throw new KsprayError('BackupFailed', `reading the snapshot on the member failed (ssh exit ${end.exitCode ?? end.signal}): ${end.stderr.trim().split('\n').at(-1) ?? ''}`);
-    if (plan?.cutAt !== undefined) await fh.truncate(plan.cutAt);
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     await fh.close();

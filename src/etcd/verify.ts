@@ -52,7 +52,7 @@ export async function verifyBackup(file: string, o: { identity?: string; env: No
   const encrypted = Boolean(meta?.encryption) || file.endsWith('.age');
   if (!meta) checks.push({ name: 'metadata', ok: false, detail: 'no metadata next to the file: the digest cannot be compared' });
   const digest = async (src: Source, expected: string | undefined, size: number | undefined, name: string, sink: Writable = discard(), snapshot = true) => {
-    const got = await receive(src, sink, { size: size ?? 0, env: {} }).catch((e: Error) => e);
+    const got = await receive(src, sink, {}).catch((e: Error) => e);
     if (got instanceof Error) return void checks.push({ name, ok: false, detail: got.message.replace('reading the snapshot on the member failed', 'reading failed') });
     const ok = expected === undefined ? null : got.sha256 === expected && (size === undefined || got.bytes === size);
     checks.push({ name, ok, detail: `sha256 ${got.sha256}, ${got.bytes} bytes${ok === false ? `; metadata says ${expected} (${size} bytes)` : ''}` });

@@ -2,11 +2,10 @@
 import { addHost, setHostField } from '../config/edit.js';
 import type { roleValues } from '../config/schema.js';
 import { KsprayError } from '../errors.js';
-import { KnownHosts } from '../ssh/known-hosts.js';
-import { eachHost, targetFor } from '../ssh/targets.js';
 import { checkConfigText, updateConfig } from './config-update.js';
 import { kubesprayChecksPhase } from '../kubespray/phase.js';
 import type { FlowContext, Phase } from './flow.js';
+import { flowPool } from './ssh.js';
 import { factsPhase, playbookPhase, preflightPhase, renderPhase } from './steps.js';
 import { waitReadyPhase, type WaitOptions } from './wait-ready.js';
 
@@ -42,18 +41,10 @@ export function planAddNode(text: string, o: AddNodeOptions): string {
 
 async function restartNginxProxies(fc: FlowContext): Promise<void> {
   // documented step after adding a control plane: nodes must reload the proxy's upstream list
-  const { ws } = fc;
-  const kh = await KnownHosts.load(ws.knownHostsFile);
-  const nodes = ws.cluster.hosts.filter((h) => !h.controlPlane);
-  const { SshSession } = await import('../ssh/session.js');
-  const res = await eachHost(nodes, 20, async (h) => {
-    const s = await SshSession.open(targetFor(ws.cluster, h, ws.configDir), { knownHosts: kh, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) });
-    try {
-      const r = await s.exec(['sh', '-c', 'command -v crictl >/dev/null || { echo "crictl not installed"; exit 0; }; crictl ps --name nginx-proxy -q | xargs -r crictl stop'], { sudo: true });
-      return r.code === 0 ? r.stdout.trim() || 'restarted' : `failed: ${r.stderr.trim()}`;
-    } finally {
-      s.close();
-    }
+  const nodes = fc.ws.cluster.hosts.filter((h) => !h.controlPlane);
+  const res = await flowPool(fc).forEachHost(nodes, async (s) => {
+    const r = await s.exec(['sh', '-c', 'command -v crictl >/dev/null || { echo "crictl not installed"; exit 0; }; crictl ps --name nginx-proxy -q | xargs -r crictl stop'], { sudo: true });
+    return r.code === 0 ? r.stdout.trim() || 'restarted' : `failed: ${r.stderr.trim()}`;
   });
   for (const r of res) fc.reporter.host(r.host, r.ok ? `nginx-proxy: ${r.value}` : fc.reporter.color.red(`nginx-proxy: ${String(r.error)}`));
 }

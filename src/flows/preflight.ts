@@ -1,10 +1,8 @@
 // Preflight over SSH: every host reachable with its pinned key, sudo, and the facts kubespray will assert later.
 import { KsprayError, isKsprayError } from '../errors.js';
 import { judgeProbe, parseProbe, probeScript, type Finding } from '../preflight/probe.js';
-import { KnownHosts } from '../ssh/known-hosts.js';
-import { SshSession } from '../ssh/session.js';
-import { eachHost, targetFor } from '../ssh/targets.js';
 import type { FlowContext } from './flow.js';
+import { flowPool } from './ssh.js';
 
 export interface HostReport {
   host: string;
@@ -12,32 +10,25 @@ export interface HostReport {
   error?: KsprayError;
 }
 
-export async function probeHosts(fc: Pick<FlowContext, 'ws' | 'becomePassword'>, names?: string[]): Promise<HostReport[]> {
-  const { ws } = fc;
-  const kh = await KnownHosts.load(ws.knownHostsFile);
-  const hosts = ws.cluster.hosts.filter((h) => !names || names.includes(h.name));
-  const results = await eachHost(hosts, 20, async (h) => {
-    const s = await SshSession.open(targetFor(ws.cluster, h, ws.configDir), { knownHosts: kh, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) });
-    try {
-      const sudo = await s.exec(['true'], { sudo: true });
-      const probe = await s.exec(['sh', '-c', probeScript]);
-      const findings: Finding[] = [
-        { check: 'ssh', ok: true, detail: 'reachable, host key matches the pin' },
-        {
-          check: 'sudo',
-          ok: sudo.code === 0,
-          detail: sudo.code === 0 ? 'works' : (sudo.stderr.trim().split('\n')[0] ?? `exit ${sudo.code}`),
-          fix: fc.becomePassword === undefined ? 'allow passwordless sudo, or give the password (--ask-become-pass, KSPRAY_BECOME_PASSWORD or --become-password-file)' : 'check the sudo password',
-        },
-        ...judgeProbe(h, parseProbe(probe.stdout), Math.floor(Date.now() / 1000)),
-      ];
-      return findings;
-    } finally {
-      s.close();
-    }
+export async function probeHosts(fc: Pick<FlowContext, 'ws' | 'becomePassword' | 'cleanups'>, names?: string[]): Promise<HostReport[]> {
+  const hosts = fc.ws.cluster.hosts.filter((h) => !names || names.includes(h.name));
+  const results = await flowPool(fc).forEachHost(hosts, async (s, h) => {
+    const sudo = await s.exec(['true'], { sudo: true });
+    const probe = await s.exec(['sh', '-c', probeScript]);
+    const findings: Finding[] = [
+      { check: 'ssh', ok: true, detail: 'reachable, host key matches the pin' },
+      {
+        check: 'sudo',
+        ok: sudo.code === 0,
+        detail: sudo.code === 0 ? 'works' : (sudo.stderr.trim().split('\n')[0] ?? `exit ${sudo.code}`),
+        fix: fc.becomePassword === undefined ? 'allow passwordless sudo, or give the password (--ask-become-pass, KSPRAY_BECOME_PASSWORD or --become-password-file)' : 'check the sudo password',
+      },
+      ...judgeProbe(h, parseProbe(probe.stdout), Math.floor(Date.now() / 1000)),
+    ];
+    return findings;
   });
   return results.map((r) =>
-    r.ok ? { host: r.host, findings: r.value } : { host: r.host, findings: [], error: isKsprayError(r.error) ? r.error : new KsprayError('HostsUnreachable', `${r.host}: ${String(r.error)}`) },
+    r.ok ? { host: r.host, findings: r.value } : { host: r.host, findings: [], error: isKsprayError(r.error) ? r.error : new KsprayError('HostsUnreachable', (r.error as Error).message, { cause: r.error }) },
   );
 }
 

@@ -7,6 +7,7 @@ import { ansibleCommand, displayCommand, forksFor, type PlaybookInvocation } fro
 import { runPlaybook } from '../playbooks/runner.js';
 import { becomePasswordFile } from '../become.js';
 import { run } from '../exec.js';
+import { closeMasterArgv } from '../ssh/options.js';
 import { join } from 'node:path';
 import { resolveFrom } from '../paths.js';
 import type { FlowContext, Phase } from './flow.js';
@@ -43,7 +44,7 @@ export function preflightPhase(opts: { ignore?: string[]; hosts?: (fc: FlowConte
 async function closeMasters(fc: FlowContext): Promise<void> {
   const dir = fc.ws.controlPathDir;
   const sockets = await readdir(dir).catch(() => [] as string[]);
-  await Promise.all(sockets.map((s) => run(['ssh', '-o', `ControlPath=${join(dir, s)}`, '-O', 'exit', 'kspray-master'], { timeoutMs: 5000 }).catch(() => undefined)));
+  await Promise.all(sockets.map((s) => run(closeMasterArgv(join(dir, s)), { timeoutMs: 5000 }).catch(() => undefined)));
   await rm(dir, { recursive: true, force: true });
 }
 

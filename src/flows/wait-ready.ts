@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { KsprayError, isKsprayError } from '../errors.js';
 import { formatDuration } from '../playbooks/events.js';
 import type { FlowContext, Phase } from './flow.js';
+import { flowPool } from './ssh.js';
 
 export interface WaitOptions {
   /** false with --no-wait */
@@ -37,7 +38,7 @@ export function waitReadyPhase(nodes: (fc: FlowContext) => string[], o: WaitOpti
       const { collectHealth, loadClient, notReady } = await import('../health/run.js');
       const { ws, reporter: r } = fc;
       const ssh = { configDir: ws.configDir, knownHostsFile: ws.knownHostsFile, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) };
-      const got = await fetchAdminKubeconfig(ws.cluster, ssh);
+      const got = await fetchAdminKubeconfig(ws.cluster, flowPool(fc));
       await writeKubeconfig(stateKubeconfig(ws.stateDir), got.doc, false);
       const yaml = stringify(got.doc);
       const names = nodes(fc);

@@ -1,10 +1,9 @@
 // Capacity checks, pure: pods per node, nodes vs the pod network (the config rules' own math), service and
 // MetalLB address use, node CPU/memory from metrics.k8s.io.
-import { maxNodes, podNetworkCapacity, poolAddresses, serviceIps } from '../config/capacity.js';
+import { maxNodes, podNetworkCapacity, podNetworkProblems, poolAddresses, serviceIps } from '../config/capacity.js';
 import type { Cluster } from '../config/model.js';
 import { parseNetwork, parsePoolEntry, contains, ipValue, size, type Range } from '../config/net.js';
 import { ProblemList } from '../config/problems.js';
-import { networkRules } from '../config/rules/network.js';
 import type { NodeSummary } from './summarize.js';
 import { check, sample, type Check } from './types.js';
 
@@ -31,12 +30,10 @@ export function evaluatePodsPerNode(nodes: Iterable<NodeSummary>, perNode: Map<s
     'add nodes (kspray add-node) or raise spec.network.maxPodsPerNode within the pod network');
 }
 
-/** Runs the config's own `capacity` rule for a node count: errors mean the pod network cannot hold it. */
+/** The config's own pod network capacity verdict for a node count: errors mean the pod network cannot hold it. */
 function networkVerdict(c: Cluster, nodes: number): ProblemList {
   const problems = new ProblemList();
-  const rule = networkRules.find((r) => r.name === 'capacity');
-  const h = c.hosts[0];
-  if (rule && h) rule({ cluster: { ...c, hosts: new Array<typeof h>(nodes).fill(h) }, problems, input: {} });
+  podNetworkProblems(c.config.spec.network, nodes, problems);
   return problems;
 }
 

@@ -3,7 +3,7 @@
 import type { Cluster } from '../config/model.js';
 import { probeMembers } from '../etcd/probe.js';
 import { clusterState, mib, type ClusterState } from '../etcd/status.js';
-import { KnownHosts } from '../ssh/known-hosts.js';
+import { clusterPool } from '../ssh/pool.js';
 import { check, type Check } from './types.js';
 
 /** PURE: checks from the cluster state built from probing every configured member. */
@@ -37,7 +37,10 @@ export function evaluateEtcd(s: ClusterState): Check[] {
 export async function etcdChecks(c: Cluster, o: { configDir: string; knownHostsFile: string; becomePassword?: string }): Promise<Check[]> {
   const members = c.etcdMembers.filter((h) => !h.pending);
   if (members.length === 0) return [check('etcd.members', 'etcd members healthy', 'skip', ['no etcd hosts in the config'])];
-  const knownHosts = await KnownHosts.load(o.knownHostsFile);
-  const probes = await probeMembers(c, members, { configDir: o.configDir, knownHosts, timeoutMs: 10_000, ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}) });
-  return evaluateEtcd(clusterState(probes));
+  const pool = clusterPool(c, { ...o, timeoutMs: 10_000 });
+  try {
+    return evaluateEtcd(clusterState(await probeMembers(pool, members)));
+  } finally {
+    pool.close();
+  }
 }

@@ -1,6 +1,7 @@
 // PURE: the kubespray variables a cluster config stands for, placed in the group_vars file the release's sample uses.
 import type { Cluster } from '../config/model.js';
 import { formatKube } from '../config/releases.js';
+import { proxyCommand } from '../ssh/options.js';
 
 export type Vars = Record<string, unknown>;
 export interface VarsFile {
@@ -31,16 +32,13 @@ function bastionVars(c: Cluster): Vars {
   const b = c.config.spec.ssh.bastion;
   if (!b) return {};
   const user = b.user ?? c.config.spec.ssh.user;
-  const proxy = [
-    'ssh',
-    "-o UserKnownHostsFile={{ lookup('env', 'KSPRAY_KNOWN_HOSTS') | default(inventory_dir + '/../known_hosts', true) }}",
-    '-o StrictHostKeyChecking=yes',
-    '-o GlobalKnownHostsFile=/dev/null',
-    "{{ ('-i ' + lookup('env', 'KSPRAY_SSH_KEY')) if lookup('env', 'KSPRAY_SSH_KEY') else '' }}",
-    '-W %h:%p',
-    `-p ${b.port}`,
-    `${user ? `${user}@` : ''}${b.address}`,
-  ].join(' ');
+  const proxy = proxyCommand(
+    { address: b.address, port: b.port, ...(user ? { user } : {}) },
+    {
+      knownHostsFile: "{{ lookup('env', 'KSPRAY_KNOWN_HOSTS') | default(inventory_dir + '/../known_hosts', true) }}",
+      identity: "{{ ('-i ' + lookup('env', 'KSPRAY_SSH_KEY')) if lookup('env', 'KSPRAY_SSH_KEY') else '' }}",
+    },
+  );
   return { ansible_ssh_common_args: `-o ProxyCommand="${proxy}"` };
 }
 

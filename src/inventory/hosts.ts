@@ -1,4 +1,4 @@
-// PURE: hosts.yaml in the layout every kubespray release v2.24–v2.31 accepts (kubespray-facts.md §2).
+// PURE: hosts.yaml in the layout every kubespray release v2.24–v2.31 accepts.
 import type { Cluster, NodeHost } from '../config/model.js';
 import { etcdMemberName } from '../config/model.js';
 

@@ -1,16 +1,10 @@
 // Typed confirmation for destructive operations; --yes skips it, and without a terminal it refuses rather than hang.
-import { createInterface } from 'node:readline/promises';
 import { KsprayError } from '../errors.js';
+import type { Reporter } from './reporter.js';
 
-export async function confirmTyped(question: string, expected: string, yes: boolean | undefined): Promise<void> {
+export async function confirmTyped(r: Reporter, question: string, expected: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
-  if (!process.stdin.isTTY)
-    throw new KsprayError('Aborted', 'confirmation needed but there is no terminal', { hint: 'pass --yes to confirm non-interactively' });
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`${question}\nType "${expected}" to continue: `);
-    if (answer.trim() !== expected) throw new KsprayError('Aborted', 'not confirmed; nothing was changed');
-  } finally {
-    rl.close();
-  }
+  if (!r.interactive) throw new KsprayError('Aborted', 'confirmation needed but there is no terminal', { hint: 'pass --yes to confirm non-interactively' });
+  const answer = await r.ask(`${question}\nType "${expected}" to continue: `);
+  if (answer !== expected) throw new KsprayError('Aborted', 'not confirmed; nothing was changed');
 }

@@ -7,9 +7,7 @@ import { parse, stringify } from 'yaml';
 import type { Cluster, NodeHost } from '../config/model.js';
 import { KsprayError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
-import { KnownHosts } from '../ssh/known-hosts.js';
-import { SshSession } from '../ssh/session.js';
-import { targetFor } from '../ssh/targets.js';
+import type { SshPool } from '../ssh/pool.js';
 
 type Obj = Record<string, any>;
 export const ADMIN_CONF = '/etc/kubernetes/admin.conf';
@@ -63,15 +61,14 @@ export interface FetchedKubeconfig {
   server: string;
 }
 
-/** admin.conf from the first control plane that answers (sudo cat over a verified SSH session). */
-export async function fetchAdminKubeconfig(c: Cluster, o: { configDir: string; knownHostsFile: string; becomePassword?: string }): Promise<FetchedKubeconfig> {
+/** admin.conf from the first control plane that answers (sudo cat over a verified SSH session of the operation's pool). */
+export async function fetchAdminKubeconfig(c: Cluster, pool: SshPool): Promise<FetchedKubeconfig> {
   const cps = c.controlPlanes.filter((h) => !h.pending);
   if (!cps.length) throw new KsprayError('ConfigInvalid', 'the config has no control-plane host to fetch admin.conf from');
-  const kh = await KnownHosts.load(o.knownHostsFile);
   const errors: string[] = [];
   for (const h of cps) {
     try {
-      const s = await SshSession.open(targetFor(c, h, o.configDir), { knownHosts: kh, ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}) });
+      const s = await pool.session(h);
       try {
         const r = await s.exec(['cat', ADMIN_CONF], { sudo: true });
         if (r.code !== 0) {
@@ -81,7 +78,7 @@ export async function fetchAdminKubeconfig(c: Cluster, o: { configDir: string; k
         const server = serverUrl(c, h);
         return { doc: rewriteKubeconfig(r.stdout, c.name, server), host: h.name, server };
       } finally {
-        s.close();
+        pool.release(h.name);
       }
     } catch (e) {
       if (e instanceof KsprayError && e.code.startsWith('HostKey')) throw e;

@@ -1,4 +1,5 @@
 // PURE: exactly how kspray invokes ansible-playbook — the kubespray docs' flags, plus the safety kubespray's ansible.cfg leaves out.
+import { optionString, sshOptions } from '../ssh/options.js';
 import { shq } from '../ssh/quote.js';
 
 export interface PlaybookInvocation {
@@ -38,17 +39,8 @@ export interface AnsibleCommand {
 export const forksFor = (hosts: number) => Math.max(5, Math.min(50, hosts));
 
 export function sshArgs(s: Pick<AnsibleSettings, 'knownHostsFile' | 'controlPathDir'>): string {
-  return [
-    '-o ControlMaster=auto',
-    '-o ControlPersist=60s',
-    `-o ControlPath=${s.controlPathDir}/%C`,
-    '-o ConnectionAttempts=3',
-    '-o ConnectTimeout=15',
-    // kubespray's ansible.cfg disables host-key checking; kspray pins keys and requires them
-    `-o UserKnownHostsFile=${s.knownHostsFile}`,
-    '-o StrictHostKeyChecking=yes',
-    '-o GlobalKnownHostsFile=/dev/null',
-  ].join(' ');
+  // kubespray's ansible.cfg disables host-key checking; kspray pins keys and requires them
+  return optionString(sshOptions({ knownHostsFile: s.knownHostsFile, control: { path: `${s.controlPathDir}/%C`, persist: '60s' }, connectionAttempts: 3, connectTimeoutS: 15 }));
 }
 
 /** What every kspray ansible-playbook run shares: the checkout's own ansible.cfg and kspray's events callback. */

@@ -89,29 +89,21 @@ export async function runPlaybook(cmd: AnsibleCommand, o: RunnerOptions): Promis
   });
   const ticker = setInterval(() => spin.update(statusLine(state, Date.now() - began, o.estimateMs)), 1000);
   const toLog = (l: string) => log.write(redact(l) + '\n');
-  const { child, done } = await start(cmd.argv, { cwd: cmd.cwd, env: cmd.env, collect: false, onStdout: toLog, onStderr: toLog });
+  const proc = await start(cmd.argv, { cwd: cmd.cwd, env: cmd.env, collect: false, onStdout: toLog, onStderr: toLog });
   let interrupted = false;
   const stop = () => {
     interrupted = true;
     spin.update('stopping ansible-playbook (Ctrl-C again to kill)…');
     // ansible handles SIGINT like a keyboard interrupt: it stops its workers and prints a recap
-    if (child.pid) process.kill(-child.pid, 'SIGINT');
-    const t = setTimeout(() => kill(), o.stopGraceMs ?? 30_000);
-    t.unref();
+    proc.cancel({ signal: 'SIGINT', graceMs: o.stopGraceMs ?? 30_000 });
   };
-  const kill = () => {
-    try {
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  };
+  const kill = () => proc.kill();
   o.interrupts?.signal.addEventListener('abort', stop, { once: true });
   o.interrupts?.onForce(kill);
   if (o.interrupts?.signal.aborted) stop();
   let exitCode: number | undefined;
   try {
-    const res = await done;
+    const res = await proc.done;
     exitCode = res.exitCode;
   } finally {
     clearInterval(ticker);

@@ -35,6 +35,31 @@ async function etcdctl(host: string, args: string): Promise<string> {
 const service = (host: string, action: 'start' | 'stop') =>
   sshRun(lab.info, findHost(lab.info, host), `sudo -n sh -s ${action} /var/lib/kspray-standin`, { input: fs.readFileSync(path.join(STANDIN_DIR, 'roles/etcd/files/etcd-service.sh'), 'utf8') });
 
+/**
+ * A transfer damaged on its way: the system ssh on PATH is replaced by one that runs the real ssh and damages what it
+ * prints (a byte flipped in the middle or the last one, or the last 4 KiB cut off). kspray itself knows nothing of it.
+ */
+function damagingSsh(mode: 'flip' | 'flip-trailer' | 'truncate'): Record<string, string> {
+  const dir = path.join(lab.dir, `damaging-ssh-${mode}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'damage.cjs'), `
+const { spawnSync } = require('node:child_process');
+const { writeSync } = require('node:fs');
+const path = require('node:path');
+const PATH = process.env.PATH.split(':').filter((p) => path.resolve(p) !== ${JSON.stringify(dir)}).join(':');
+const r = spawnSync('ssh', process.argv.slice(2), { stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, PATH }, maxBuffer: 2 ** 31 });
+let b = r.stdout;
+if (b.length > 4096) {
+  if (${JSON.stringify(mode)} === 'truncate') b = b.subarray(0, b.length - 4096);
+  else b[${JSON.stringify(mode)} === 'flip' ? Math.floor(b.length / 2) : b.length - 1] ^= 0xff;
+}
+for (let off = 0; off < b.length; ) off += writeSync(1, b, off);
+process.exit(r.status ?? 1);
+`);
+  fs.writeFileSync(path.join(dir, 'ssh'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(dir, 'damage.cjs'))} "$@"\n`, { mode: 0o755 });
+  return { PATH: `${dir}:${process.env.PATH}` };
+}
+
 /** Read a key from a snapshot file: restore it into a temp data dir and run a throwaway local etcd on it. */
 async function keyInSnapshot(file: string, key: string): Promise<string> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-snap-'));
@@ -128,10 +153,10 @@ describe('etcd-backup in the lab', () => {
   });
 
   // a byte flipped in the body, one flipped in the snapshot's sha256 trailer, the last 4 KiB cut off
-  for (const mode of ['flip', 'flip-trailer', 'truncate']) {
+  for (const mode of ['flip', 'flip-trailer', 'truncate'] as const) {
     it(`a damaged transfer (${mode}) is detected and leaves no file under a final name`, async () => {
       const before = finals();
-      const r = await kspray(['etcd-backup', '--out', out()], { KSPRAY_TEST_CORRUPT_TRANSFER: mode });
+      const r = await kspray(['etcd-backup', '--out', out()], damagingSsh(mode));
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/the local copy does not match the snapshot on km0\d .*discarded/);
       expect(finals()).toEqual(before);

@@ -1,4 +1,4 @@
-// kspray health (issue #6): the lab's kube-apiserver/kubectl built by scripts/build-kube-apiserver.sh, when present.
+// kspray health: the lab's kube-apiserver/kubectl built by scripts/build-kube-apiserver.sh, when present.
 // Lab hosts see the machine's ~/.cache (it is not an overlay path), so one path serves the controller and the hosts.
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// Host identities and group membership, as kubespray asserts them (kubespray-facts.md §2, §7).
+// Host identities and group membership, as kubespray's inventory layout and asserts require them.
 import { addressKind, isIPv4, isIPv6 } from '../net.js';
 import { hostPath, type Rule } from './context.js';
 

@@ -1,4 +1,4 @@
-// kubespray's own asserts that need no host (kubespray-facts.md §7), caught before a 30-minute run fails on them.
+// kubespray's own asserts that need no host (mostly roles/kubernetes/preinstall), caught before a 30-minute run fails on them.
 import type { Rule } from './context.js';
 
 const realBooleans = ['download_run_once', 'deploy_netchecker', 'download_always_pull', 'helm_enabled', 'openstack_lbaas_enabled'];

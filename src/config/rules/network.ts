@@ -1,6 +1,6 @@
 // Address plan checks: ranges are networks, do not overlap, and are big enough for the plugin's real allocation.
 import { contains, isIPv4, isLinkLocal, ipValue, overlaps, parseNetwork, parsePoolEntry, reservedOverlap, singleRange, size, type Range } from '../net.js';
-import { podNetworkCapacity } from '../capacity.js';
+import { podNetworkProblems } from '../capacity.js';
 import { hostPath, type Rule } from './context.js';
 
 interface Named {
@@ -62,32 +62,7 @@ export const networkRules: Rule[] = [
   },
 
   function capacity({ cluster, problems }) {
-    const net = cluster.config.spec.network;
-    const nodes = cluster.hosts.length;
-    const plan = podNetworkCapacity(net);
-    if (!plan.ok) {
-      const p = plan.problem;
-      if (p.kind === 'node-prefix')
-        problems.error('network/node-prefix', 'spec.network.nodePrefix', `/${net.nodePrefix} per node is larger than the whole pod subnet /${p.podPrefix}`, p.podPrefix >= 30 ? `widen the pod subnet (e.g. 10.233.64.0/18); a /${p.podPrefix} cannot hold one node's pods` : `use a node prefix between ${p.podPrefix} and 30`);
-      else if (p.kind === 'block-size')
-        problems.error('calico/block-size', 'spec.network.calico.blockSize', `block /${p.blockSize} is larger than the pod subnet /${p.podPrefix}`, `use a block size between ${p.podPrefix} and 32 (default 26)`);
-      return;
-    }
-    const { allocation: a, nodeCidrs } = plan.value;
-    if (a.kind === 'calico-blocks') {
-      const bs = a.blockSize;
-      if (a.blocks < nodes)
-        problems.error('network/too-many-nodes', 'spec.network.podSubnet', `${nodes} nodes but the pod subnet holds only ${a.blocks} Calico /${bs} blocks (one per node at least)`, 'widen spec.network.podSubnet or use a larger spec.network.calico.blockSize');
-      else if (a.blocks < nodes * a.blocksPerNode)
-        problems.warn('network/pod-headroom', 'spec.network.podSubnet', `${nodes} nodes × ${net.maxPodsPerNode} pods need ${nodes * a.blocksPerNode} /${bs} blocks, the pool has ${a.blocks}`, 'widen spec.network.podSubnet');
-      if (nodeCidrs < nodes)
-        problems.warn('calico/node-cidrs', 'spec.network.nodePrefix', `only ${nodeCidrs} /${net.nodePrefix} node CIDRs fit in ${net.podSubnet}; kube-controller-manager will report CIDRNotAvailable for the other nodes (Calico IPAM itself is unaffected)`, 'raise nodePrefix or widen the pod subnet');
-      return;
-    }
-    if (a.nodeRanges < nodes)
-      problems.error('network/too-many-nodes', 'spec.network.nodePrefix', `${nodes} nodes but ${net.podSubnet} split into /${net.nodePrefix} holds only ${a.nodeRanges} (kubespray: "Not enough IPs are available for the desired node count")`, 'widen the pod subnet or raise nodePrefix');
-    if (net.maxPodsPerNode > a.addressesPerRange)
-      problems.error('network/max-pods', 'spec.network.maxPodsPerNode', `${net.maxPodsPerNode} pods per node do not fit in a /${net.nodePrefix} (${a.addressesPerRange} addresses; kubespray: "Do not schedule more pods on a node than inet addresses are available")`, `lower maxPodsPerNode to ${a.addressesPerRange} or lower nodePrefix`);
+    podNetworkProblems(cluster.config.spec.network, cluster.hosts.length, problems);
   },
 
   function serviceRange({ cluster, problems }) {
