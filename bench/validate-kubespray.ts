@@ -9,7 +9,7 @@ import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './doc-section.js';
-import { validateText } from '../src/config/load.js';
+import { validateText } from '../src/config-file.js';
 import { shq } from '../src/ssh/quote.js';
 import { checksCommand, prepareChecks } from '../src/kubespray/checks.js';
 

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { startupSnapshot } from 'node:v8';
-import { validateText } from './config/load.js';
+import { validateText } from './config-file.js';
 import { renderInventory } from './inventory/render.js';
 import { commandOf, runCli } from './main.js';
 import { packagePath } from './paths.js';

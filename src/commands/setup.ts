@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { KsprayError } from '../errors.js';
 import { run } from '../exec.js';
-import { loadConfigFile, configInvalid } from '../config/load.js';
+import { loadConfigFile, configInvalid } from '../config-file.js';
 import { resolveFrom } from '../paths.js';
 import { cacheRoot } from '../paths.js';
 

@@ -5,7 +5,7 @@ import { KsprayError } from '../errors.js';
 import { KnownHosts } from '../ssh/known-hosts.js';
 import { eachHost, targetFor } from '../ssh/targets.js';
 import { checkConfigText, updateConfig } from './config-update.js';
-import { kubesprayChecksPhase } from '../kubespray/phase.js';
+import { kubesprayChecksPhase } from './kubespray-checks.js';
 import type { FlowContext, Phase } from './flow.js';
 import { factsPhase, playbookPhase, preflightPhase, renderPhase } from './steps.js';
 import { waitReadyPhase, type WaitOptions } from './wait-ready.js';

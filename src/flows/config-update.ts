@@ -1,5 +1,5 @@
 // Rewrite kspray.yaml as part of a flow: the new text must validate, is written atomically, and the workspace follows it.
-import { validateText } from '../config/load.js';
+import { validateText } from '../config-file.js';
 import { buildCluster } from '../config/model.js';
 import { KsprayError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';

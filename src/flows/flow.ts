@@ -22,8 +22,11 @@ export interface FlowContext {
   estimateMs?: number;
   /** lines of the dry-run plan */
   plan: string[];
-  /** cleanups registered by phases, run in reverse on every exit path */
-  cleanups: (() => Promise<void>)[];
+  /**
+   * Register a cleanup as soon as there is something to undo (a session, a temp file, a remote copy): cleanups run in
+   * reverse order when the flow ends, on success, failure or Ctrl-C; one that fails is logged and the rest still run.
+   */
+  onCleanup(fn: () => Promise<void> | void): void;
   /** --skip-kubespray-checks */
   skipKubesprayChecks?: boolean;
 }
@@ -46,13 +49,14 @@ export interface FlowOptions {
 
 export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: FlowOptions = {}): Promise<number> {
   const r = ws.ctx.reporter;
+  const cleanups: (() => Promise<void> | void)[] = [];
   const fc: FlowContext = {
     name,
     ws,
     reporter: r,
     dryRun: Boolean(o.dryRun),
     plan: [],
-    cleanups: [],
+    onCleanup: (fn) => void cleanups.push(fn),
     ansibleArgs: o.ansibleArgs ?? [],
     ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}),
     ...(o.skipKubesprayChecks ? { skipKubesprayChecks: true } : {}),
@@ -102,7 +106,7 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
     if (fc.record) r.note(`run record: ${fc.record.dir}`);
     throw e;
   } finally {
-    for (const c of fc.cleanups.reverse()) await c().catch((err: unknown) => r.debug(`cleanup: ${String(err)}`));
+    for (const c of cleanups.reverse()) await Promise.resolve().then(c).catch((err: unknown) => r.debug(`cleanup: ${String(err)}`));
     fc.interrupts?.dispose();
     await fc.record?.finish(status, code);
     r.event({ type: 'flow_end', flow: name, status, exitCode: code, run: fc.record?.result.id });

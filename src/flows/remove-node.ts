@@ -4,7 +4,7 @@ import { removeHost } from '../config/edit.js';
 import { KsprayError } from '../errors.js';
 import type { Workspace } from '../workspace.js';
 import { checkConfigText, updateConfig } from './config-update.js';
-import { kubesprayChecksPhase } from '../kubespray/phase.js';
+import { kubesprayChecksPhase } from './kubespray-checks.js';
 import type { Phase } from './flow.js';
 import { playbookPhase, renderPhase } from './steps.js';
 

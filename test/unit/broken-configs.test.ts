@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-file.js';
 import type { Problem } from '../../src/config/problems.js';
 import { ensureBuilt, hasStackTrace, kspray, tempDir } from './cli-helpers.js';
 import { repoPath } from './helpers.js';

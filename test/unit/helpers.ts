@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-file.js';
 import type { Cluster } from '../../src/config/model.js';
 
 export const repoPath = (...parts: string[]) => fileURLToPath(new URL(`../../${parts.join('/')}`, import.meta.url));

@@ -1,18 +1,23 @@
-// Config pipeline: text → YAML (with positions) → schema → normalize → rules → { cluster, problems }. Returns values; never prints.
+// Config pipeline: text → YAML (with positions) → schema → normalize → rules (config/'s and inventory/'s) → { cluster, problems },
+// and the config file read with the release of its kubespray checkout. Above config/, inventory/ and kubespray/, which
+// it joins. Returns values; never prints.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { KsprayError } from '../errors.js';
-import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from '../kubespray/checkout-release.js';
-import { resolveFrom } from '../paths.js';
-import { effectiveInput, pointAtExtraVars } from './effective.js';
-import { buildCluster, type Cluster } from './model.js';
-import { parsePath, ProblemList, type Problem } from './problems.js';
-import { allRules } from './rules/index.js';
-import type { Release } from './releases.js';
-import { ClusterConfig } from './schema.js';
-import { lineOf, parseYaml, toPlain } from './yaml-source.js';
-import { issuesToProblems } from './zod-issues.js';
+import { KsprayError } from './errors.js';
+import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from './kubespray/checkout-release.js';
+import { resolveFrom } from './paths.js';
+import { effectiveInput, pointAtExtraVars } from './config/effective.js';
+import { buildCluster, type Cluster } from './config/model.js';
+import { parsePath, ProblemList, type Problem } from './config/problems.js';
+import { allRules } from './config/rules/index.js';
+import { renderRules } from './inventory/rules.js';
+import type { Release } from './config/releases.js';
+import { ClusterConfig } from './config/schema.js';
+import { lineOf, parseYaml, toPlain } from './config/yaml-source.js';
+import { issuesToProblems } from './config/zod-issues.js';
+
+const RULES = allRules(renderRules);
 
 export interface Loaded {
   cluster?: Cluster;
@@ -77,12 +82,12 @@ export function validateText(text: string, opts: ValidateOptions = {}): Loaded {
   const eff = effectiveInput(input, parsed.data.spec.extraVars);
   const list = new ProblemList();
   if (!eff) {
-    for (const rule of allRules) rule({ cluster, problems: list, input });
+    for (const rule of RULES) rule({ cluster, problems: list, input });
     return done(list.items, cluster);
   }
   const effParsed = ClusterConfig.safeParse(eff.input);
   if (!effParsed.success) return done(issuesToProblems(effParsed.error.issues, ClusterConfig, eff.input).map((p) => pointAtExtraVars(p, eff.from)));
-  for (const rule of allRules) rule({ cluster: buildCluster(effParsed.data, opts.release), problems: list, input: eff.input });
+  for (const rule of RULES) rule({ cluster: buildCluster(effParsed.data, opts.release), problems: list, input: eff.input });
   return done(list.items.map((p) => pointAtExtraVars(p, eff.from)), cluster);
 }
 
