@@ -150,6 +150,14 @@ describe('architecture: src/ folders follow the declared layers', () => {
     for (const f of folders) expect(doc, `a paragraph on src/${f}/`).toContain(`src/${f}/`);
   });
 
+  it("README's Layout points to docs/architecture.md and names every folder of src/", () => {
+    const readme = readFileSync(join(SRC, '..', 'README.md'), 'utf8');
+    const layout = /## Layout\n([\s\S]*?)(?:\n## |$)/.exec(readme)?.[1] ?? '';
+    expect(layout).toContain('docs/architecture.md');
+    const folders = readdirSync(SRC, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(folders.filter((f) => !layout.includes(`src/${f}/`))).toEqual([]);
+  });
+
   it('docs/architecture.md diagram parses with mermaid', async () => {
     // mermaid sanitises labels with DOMPurify, which needs a DOM: linkedom's, no browser
     const { parseHTML } = await import('linkedom');

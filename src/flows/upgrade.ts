@@ -4,7 +4,7 @@ import { checkUpgrade } from '../config/upgrade-path.js';
 import { formatKube, parseKubeVersion } from '../config/releases.js';
 import { KsprayError } from '../errors.js';
 import type { Workspace } from '../workspace.js';
-import { checkConfigText, updateConfig } from './config-update.js';
+import { checkConfigText, configPhase } from './config-update.js';
 import { kubesprayChecksPhase } from './kubespray-checks.js';
 import { backupPhases } from './etcd-backup.js';
 import type { Phase } from './flow.js';
@@ -50,11 +50,7 @@ export function upgradePhases(ws: Workspace, o: UpgradeOptions): Phase[] {
   phases.push(
     renderPhase(),
     playbookPhase(`Run upgrade-cluster.yml -e kube_version=${target}`, () => ({ playbook: 'upgrade-cluster.yml', extraVars })),
-    {
-      title: `Record ${formatKube(to, true)} in the config`,
-      plan: () => [`set spec.kubernetes.version: ${formatKube(to, true)}`],
-      run: (fc) => updateConfig(fc.ws, next, `recording ${o.to}`),
-    },
+    configPhase(`Record ${formatKube(to, true)} in the config`, `set spec.kubernetes.version: ${formatKube(to, true)}`, () => next, `recording ${o.to}`),
     renderPhase(),
   );
   if (o.wait) phases.push(waitReadyPhase(clusterNodeNames, o.wait));
