@@ -10,7 +10,7 @@ import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeSection } from './doc-section.js';
 import { installPacked, repoRoot as root } from './install.js';
-import { validateText } from '../src/config/load.js';
+import { validateText } from '../src/config-text.js';
 import { shq } from '../src/ssh/quote.js';
 import { checksCommand, prepareChecks } from '../src/kubespray/checks.js';
 

@@ -7,7 +7,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeSection } from './doc-section.js';
-import { validateText } from '../src/config/load.js';
+import { validateText } from '../src/config-text.js';
 import { renderInventory } from '../src/inventory/render.js';
 import { generatedConfig } from './config-gen.js';
 

@@ -7,6 +7,8 @@ export const packagePath = (...parts: string[]) => join(resolve(dirname(fileURLT
 
 /** .kspray/<cluster>/ next to the config: inventory, runs, known_hosts, fact cache, lock. */
 export const stateDir = (configDir: string, cluster: string) => join(configDir, '.kspray', cluster);
+/** the config of the last run that changed the cluster (deploy, add-node, remove-node, upgrade): what `plan` compares with */
+export const appliedFile = (stateDirPath: string) => join(stateDirPath, 'applied.yaml');
 export const inventoryDir = (configDir: string, cluster: string) => join(stateDir(configDir, cluster), 'inventory');
 
 /** kspray's own cache: venvs, checks plans, lab binaries (KSPRAY_CACHE_DIR, else the XDG cache dir). */

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { formatForList, requireValidConfig, type LoadedFile } from './config/load-file.js';
+import { formatForList, requireValidConfig, type LoadedFile } from './config-file.js';
 import { PLACEHOLDER_RULE } from './config/rules/placeholders.js';
 import { KsprayError } from './errors.js';
 import type { Cluster } from './config/model.js';

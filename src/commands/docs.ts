@@ -4,7 +4,7 @@
 // document is still true about the config; `kspray health` is the command that fails on an unhealthy cluster).
 import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { configInvalid, loadConfigFile, type LoadedFile } from '../config/load-file.js';
+import { configInvalid, loadConfigFile, type LoadedFile } from '../config-file.js';
 import type { Cluster } from '../config/model.js';
 import { releaseVersions } from '../docs/components.js';
 import type { CommandContext } from '../context.js';

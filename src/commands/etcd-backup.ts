@@ -9,7 +9,7 @@ import { run } from '../exec.js';
 import { runFlow } from '../flows/flow.js';
 import { packagePath } from '../paths.js';
 import { openWorkspace } from '../workspace.js';
-import { backupRoot, takeBackup, type BackupResult } from '../etcd/backup.js';
+import { backupPhases, backupRoot, type BackupResult } from '../flows/etcd-backup.js';
 import { parseEvery, renderUnits, systemctlSteps, unitBase, unitDir } from '../etcd/schedule.js';
 import { mib } from '../etcd/status.js';
 import { clusterDir, listBackups, storedState } from '../etcd/store.js';
@@ -34,8 +34,8 @@ export async function etcdBackup(ctx: CommandContext, o: BackupCommandOptions): 
   const ws = await openWorkspace(ctx, { forHosts: true });
   const pw = await becomePassword(o, ctx.env, ctx.reporter);
   let res: BackupResult | undefined;
-  const phase = { title: 'Back up etcd', run: async (fc: Parameters<typeof takeBackup>[0]) => void (res = await takeBackup(fc, { ...(o.out ? { out: o.out } : {}), ...(keep ? { keep } : {}), ...(o.member ? { member: o.member } : {}), allowDegraded: Boolean(o.allowDegraded) })) };
-  const code = await runFlow('etcd-backup', [phase], ws, pw !== undefined ? { becomePassword: pw } : {});
+  const phases = backupPhases({ ...(o.out ? { out: o.out } : {}), ...(keep ? { keep } : {}), ...(o.member ? { member: o.member } : {}), allowDegraded: Boolean(o.allowDegraded) }, (_fc, b) => void (res = b));
+  const code = await runFlow('etcd-backup', phases, ws, pw !== undefined ? { becomePassword: pw } : {});
   const r = ctx.reporter;
   const b = res!;
   r.result({ file: b.file, metadata: b.file.replace(/\.db(\.age)?$/, '.json'), ...b.meta, deleted: b.deleted, transfer: b.transfer, cluster_state: b.state }, () => {

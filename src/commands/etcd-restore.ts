@@ -8,7 +8,7 @@ import { KsprayError } from '../errors.js';
 import { runFlow } from '../flows/flow.js';
 import { confirmTyped } from '../io/confirm.js';
 import { openWorkspace } from '../workspace.js';
-import { restoreInventoryDir, restorePhases } from '../etcd/restore.js';
+import { restoreInventoryDir, restorePhases } from '../flows/etcd-restore.js';
 import type { ClusterState } from '../etcd/status.js';
 import { verifyBackup } from '../etcd/verify.js';
 

@@ -1,5 +1,5 @@
 // kspray hosts: the cluster's hosts with roles, addresses and the host keys pinned for them. Reads files only.
-import { requireValidConfig } from '../config/load-file.js';
+import { requireValidConfig } from '../config-file.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/table.js';
 import { fingerprint, KnownHosts } from '../ssh/known-hosts.js';

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { CommandContext } from '../context.js';
 import { KsprayError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
-import { validateText } from '../config/load.js';
+import { validateText } from '../config-text.js';
 import { packagePath } from '../paths.js';
 
 const examples = ['homelab'] as const;

@@ -8,7 +8,6 @@ import { deployPhases } from '../flows/deploy.js';
 import { runFlow } from '../flows/flow.js';
 import { removeNodePhases } from '../flows/remove-node.js';
 import { resetPhases } from '../flows/reset.js';
-import { upgradePhases } from '../flows/upgrade.js';
 import { waitOptions } from '../flows/wait-ready.js';
 import { roleValues } from '../config/schema.js';
 import { openWorkspace } from '../workspace.js';
@@ -70,7 +69,8 @@ export async function upgrade(
   o: Common & { to: string; skipBackup?: boolean; serial?: string; drain?: boolean; drainTimeout?: string; drainGracePeriod?: string },
 ): Promise<number> {
   const { ws, flow } = await prepare(ctx, o);
-  const { backupForUpgrade: backup } = await import('../etcd/backup-phase.js');
+  // loaded on use: the backup phases bring in the SSH client, which the other flows load only when they connect
+  const { upgradePhases } = await import('../flows/upgrade.js');
   const phases = upgradePhases(ws, {
     to: o.to,
     skipBackup: Boolean(o.skipBackup),
@@ -79,7 +79,6 @@ export async function upgrade(
     ...(o.serial ? { serial: o.serial } : {}),
     ...(o.drainTimeout ? { drainTimeout: o.drainTimeout } : {}),
     ...(o.drainGracePeriod ? { drainGracePeriod: Number(o.drainGracePeriod) } : {}),
-    ...(backup ? { backup } : {}),
     wait: waitOptions(o),
   });
   return runFlow('upgrade', phases, ws, flow);

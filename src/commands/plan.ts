@@ -1,22 +1,20 @@
 // kspray plan / kspray diff: kspray.yaml against what the last successful run applied. Reads files only.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateText } from '../config/load.js';
-import { requireValidConfig } from '../config/load-file.js';
+import { validateText } from '../config-text.js';
+import { requireValidConfig } from '../config-file.js';
 import type { Cluster } from '../config/model.js';
 import { formatKube } from '../config/releases.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, KsprayError } from '../errors.js';
 import { planChanges, type Operation } from '../flows/change-plan.js';
 import { inventoryDiff, type VarChange } from '../inventory/var-diff.js';
-import { stateDir } from '../paths.js';
+import { appliedFile, stateDir } from '../paths.js';
 import { runsDir } from '../runs/record.js';
-
-export const APPLIED_FILE = 'applied.yaml';
 
 /** The config of the last successful run, or undefined when kspray never applied this cluster. */
 export async function appliedCluster(dir: string, name: string): Promise<Cluster | undefined> {
-  const text = await readFile(join(stateDir(dir, name), APPLIED_FILE), 'utf8').catch(() => undefined);
+  const text = await readFile(appliedFile(stateDir(dir, name)), 'utf8').catch(() => undefined);
   // what was applied passed validation then; a rule added since must not hide it
   return text === undefined ? undefined : validateText(text).cluster;
 }

@@ -1,6 +1,6 @@
 // kspray render: the kubespray inventory for the configured release, written atomically; hand edits are shown, not overwritten.
 import { join, relative, resolve } from 'node:path';
-import { configInvalid, loadConfigFile } from '../config/load-file.js';
+import { configInvalid, loadConfigFile } from '../config-file.js';
 import type { CommandContext } from '../context.js';
 import { KsprayError } from '../errors.js';
 import { configDigest, renderInventory } from '../inventory/render.js';

@@ -2,7 +2,7 @@
 // --kubespray adds real kubespray's own inventory checks from the configured checkout (loaded only then).
 import { relative } from 'node:path';
 import { clusterCapacity, type ClusterCapacity } from '../config/capacity.js';
-import { loadConfigFile } from '../config/load-file.js';
+import { loadConfigFile } from '../config-file.js';
 import { formatProblem, type Problem } from '../config/problems.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../errors.js';
@@ -16,7 +16,7 @@ export async function validate(ctx: CommandContext, o: ValidateOptions = {}): Pr
   const r = ctx.reporter;
   const file = relative(ctx.cwd, loaded.path) || loaded.path;
   // kubespray is asked only about a config kspray can render
-  const ks = o.kubespray && loaded.errors.length === 0 && loaded.cluster ? await (await import('../kubespray/validate.js')).kubesprayChecks(ctx, loaded) : undefined;
+  const ks = o.kubespray && loaded.errors.length === 0 && loaded.cluster ? await (await import('./validate-kubespray.js')).kubesprayChecks(ctx, loaded) : undefined;
   const errors: Problem[] = [...loaded.errors, ...(ks?.problems ?? [])];
   const valid = errors.length === 0;
   const cap = valid && loaded.cluster ? clusterCapacity(loaded.cluster) : undefined;

@@ -1,10 +1,10 @@
 // Config pipeline: text → YAML (with positions) → schema → normalize → rules → { cluster, problems }. Returns values;
-// never prints. The schema step is given: zod (load.ts) or the compiled parser (load-file.ts), which may answer
+// never prints. The schema step and the rules are given: zod (config-text.ts) or the compiled parser (config-file.ts), which may answer
 // "ask zod" (undefined), and then so does this.
 import { effectiveInput, pointAtExtraVars } from './effective.js';
 import { buildCluster, type Cluster } from './model.js';
 import { parsePath, ProblemList, type Problem } from './problems.js';
-import { allRules } from './rules/index.js';
+import type { Rule } from './rules/context.js';
 import type { Release } from './releases.js';
 import type { ClusterConfig } from './schema.js';
 import { lineOf, parseYaml, toPlain } from './yaml-source.js';
@@ -25,7 +25,7 @@ export interface ValidateOptions {
 /** The schema step: the parsed config, the schema's problems (without lines yet), or undefined to ask zod. */
 export type SchemaParse = (input: unknown) => { success: true; data: ClusterConfig } | { success: false; problems: Problem[] } | undefined;
 
-export function validateWith(text: string, opts: ValidateOptions, parse: SchemaParse): Loaded | undefined {
+export function validateWith(text: string, opts: ValidateOptions, parse: SchemaParse, rules: readonly Rule[]): Loaded | undefined {
   const { source, problems: yamlProblems } = parseYaml(text);
   const done = (problems: Problem[], cluster?: Cluster): Loaded => {
     for (const p of problems) {
@@ -68,12 +68,12 @@ export function validateWith(text: string, opts: ValidateOptions, parse: SchemaP
   const eff = effectiveInput(input, parsed.data.spec.extraVars);
   const list = new ProblemList();
   if (!eff) {
-    for (const rule of allRules) rule({ cluster, problems: list, input });
+    for (const rule of rules) rule({ cluster, problems: list, input });
     return done(list.items, cluster);
   }
   const effParsed = parse(eff.input);
   if (!effParsed) return undefined;
   if (!effParsed.success) return done(effParsed.problems.map((p) => pointAtExtraVars(p, eff.from)));
-  for (const rule of allRules) rule({ cluster: buildCluster(effParsed.data, opts.release), problems: list, input: eff.input });
+  for (const rule of rules) rule({ cluster: buildCluster(effParsed.data, opts.release), problems: list, input: eff.input });
   return done(list.items.map((p) => pointAtExtraVars(p, eff.from)), cluster);
 }

@@ -5,7 +5,7 @@ import { run } from '../exec.js';
 import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from '../kubespray/checkout-release.js';
 import { compareVersions } from '../kubespray/defaults-vars.js';
 import { KnownHosts } from '../ssh/known-hosts.js';
-import type { Workspace } from '../workspace.js';
+import type { Cluster } from '../config/model.js';
 import { resolveFrom } from '../paths.js';
 
 export interface DoctorCheck {
@@ -47,7 +47,17 @@ function releaseFactsCheck(c: CheckoutRelease): DoctorCheck {
     : { check: 'release facts', ok: true, detail: `the checkout agrees with kspray's table entry for ${c.tag}` };
 }
 
-export async function doctorChecks(ws: Workspace): Promise<DoctorCheck[]> {
+/** What the checks read of the opened workspace (a Workspace is one; doctor/ sits below workspace.ts). */
+export interface DoctorInput {
+  cluster: Cluster;
+  configDir: string;
+  ansiblePlaybook: string;
+  kubesprayDir: string;
+  knownHostsFile: string;
+  ctx: { env: NodeJS.ProcessEnv };
+}
+
+export async function doctorChecks(ws: DoctorInput): Promise<DoctorCheck[]> {
   const out: DoctorCheck[] = [];
   const rel = ws.cluster.release!;
   const tag = ws.cluster.config.spec.kubespray.version;

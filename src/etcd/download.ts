@@ -5,7 +5,6 @@ import { fdatasync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { isKsprayError, KsprayError } from '../errors.js';
-import type { FlowContext } from '../flows/flow.js';
 import { SubprocessError } from '../exec.js';
 import type { SshSession } from '../ssh/session.js';
 import { encryptTo } from './age.js';
@@ -36,11 +35,21 @@ export interface Download {
   discard(): Promise<void>;
 }
 
-export async function beginDownload(fc: FlowContext, s: SshSession, dir: string, name: string): Promise<Download> {
-  const { ws } = fc;
-  const recipients = ws.cluster.config.spec.etcd.backup.ageRecipients;
+/** What a download needs of the operation running it (plain values: etcd/ knows nothing of flows). */
+export interface DownloadContext {
+  env: NodeJS.ProcessEnv;
+  knownHostsFile: string;
+  /** age recipients of an encrypted backup */
+  recipients?: string[];
+  becomePassword?: string;
+  signal?: AbortSignal;
+  debug(msg: string): void;
+}
+
+export async function beginDownload(dc: DownloadContext, s: SshSession, dir: string, name: string): Promise<Download> {
+  const recipients = dc.recipients;
   // the plaintext of an encrypted backup is hashed on its way to age, so it has to pass through kspray
-  const method: TransferMethod = recipients?.length ? 'ssh2' : transferMethod(ws.ctx.env);
+  const method: TransferMethod = recipients?.length ? 'ssh2' : transferMethod(dc.env);
   const partial = store.partialPath(dir, name);
   const fh = await open(partial, 'wx', 0o600).catch((e: unknown) => {
     throw store.ioError(e, `cannot write in ${dir}`);
@@ -60,7 +69,7 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
   };
   try {
     if (method === 'direct')
-      fetch = await startDirectFetch(s.target, { knownHostsFile: ws.knownHostsFile, fd: fh.fd, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) });
+      fetch = await startDirectFetch(s.target, { knownHostsFile: dc.knownHostsFile, fd: fh.fd, ...(dc.becomePassword !== undefined ? { becomePassword: dc.becomePassword } : {}) });
   } catch (e) {
     await discard();
     throw e;
@@ -74,9 +83,9 @@ export async function beginDownload(fc: FlowContext, s: SshSession, dir: string,
   const receiveSnapshot = async (snap: { file: string; size: number }, co: { sha256: boolean }): Promise<Stored> => {
     const flush = flushBehind(fh.fd, () => closed);
     const o = {
-      ...(fc.interrupts ? { signal: fc.interrupts.signal } : {}),
+      ...(dc.signal ? { signal: dc.signal } : {}),
       onProgress: (b: number) => {
-        fc.reporter.debug(`received ${mib(b)} of ${mib(snap.size)}`);
+        dc.debug(`received ${mib(b)} of ${mib(snap.size)}`);
         flush(b);
       },
     };

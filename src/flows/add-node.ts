@@ -2,8 +2,8 @@
 import { addHost, setHostField } from '../config/edit.js';
 import type { roleValues } from '../config/schema.js';
 import { KsprayError } from '../errors.js';
-import { checkConfigText, updateConfig } from './config-update.js';
-import { kubesprayChecksPhase } from '../kubespray/phase.js';
+import { checkConfigText, configPhase } from './config-update.js';
+import { kubesprayChecksPhase } from './kubespray-checks.js';
 import type { FlowContext, Phase } from './flow.js';
 import { flowPool } from './ssh.js';
 import { factsPhase, playbookPhase, preflightPhase, renderPhase } from './steps.js';
@@ -55,11 +55,12 @@ export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
   const etcd = o.roles.includes('etcd');
   const limitEtcd = ['etcd', 'kube_control_plane'];
   const phases: Phase[] = [
-    {
-      title: o.resume ? `Resume adding ${o.name}` : `Add ${o.name} to the config (pending)`,
-      plan: () => [o.resume ? `${o.name} is already in the config as pending` : `append ${o.name} (${o.address}, ${o.roles.join('+')}) to spec.hosts with pending: true`],
-      run: (fc) => updateConfig(fc.ws, next, `adding ${o.name}`),
-    },
+    configPhase(
+      o.resume ? `Resume adding ${o.name}` : `Add ${o.name} to the config (pending)`,
+      o.resume ? `${o.name} is already in the config as pending` : `append ${o.name} (${o.address}, ${o.roles.join('+')}) to spec.hosts with pending: true`,
+      () => next,
+      `adding ${o.name}`,
+    ),
     // on the config with the new host in it
     kubesprayChecksPhase(),
     preflightPhase({ ignore: o.ignorePreflight ?? [], hosts: () => [o.name] }),
@@ -86,11 +87,7 @@ export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
     );
   }
   phases.push(
-    {
-      title: `Mark ${o.name} as added`,
-      plan: () => [`remove pending: true from ${o.name} in the config`],
-      run: (fc) => updateConfig(fc.ws, setHostField(fc.ws.loaded.text, o.name, 'pending', undefined), `finishing ${o.name}`),
-    },
+    configPhase(`Mark ${o.name} as added`, `remove pending: true from ${o.name} in the config`, (fc) => setHostField(fc.ws.loaded.text, o.name, 'pending', undefined), `finishing ${o.name}`),
     renderPhase(),
   );
   if (o.wait) phases.push(waitReadyPhase(() => [o.name], o.wait));

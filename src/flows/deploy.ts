@@ -1,5 +1,5 @@
 // kspray deploy: validate → preflight → render → cluster.yml (kubespray docs: getting-started).
-import { kubesprayChecksPhase } from '../kubespray/phase.js';
+import { kubesprayChecksPhase } from './kubespray-checks.js';
 import type { Phase } from './flow.js';
 import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
 import { clusterNodeNames, waitReadyPhase, type WaitOptions } from './wait-ready.js';

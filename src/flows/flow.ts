@@ -7,14 +7,28 @@ import { acquireLock } from '../runs/lock.js';
 import { lastDuration, RunRecord } from '../runs/record.js';
 import type { Workspace } from '../workspace.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { appliedFile } from '../paths.js';
 
-export interface FlowContext {
+/** The flows that make the cluster what the config says; the others (backup, restore) leave what was applied alone. */
+const APPLYING = new Set(['deploy', 'add-node', 'remove-node', 'upgrade']);
+
+/** What every flow's phases get: the reporter, Ctrl-C, and where to register cleanups. */
+export interface TaskContext {
   name: string;
-  ws: Workspace;
   reporter: Reporter;
   dryRun: boolean;
   interrupts?: Interrupts;
+  /**
+   * Register a cleanup as soon as there is something to undo (a session, a temp file, a remote copy): cleanups run in
+   * reverse order when the flow ends, on success, failure or Ctrl-C; one that fails is logged and the rest still run.
+   */
+  onCleanup(fn: () => Promise<void> | void): void;
+}
+
+/** A cluster operation's context: the workspace, the run record, the ansible settings. */
+export interface FlowContext extends TaskContext {
+  ws: Workspace;
   record?: RunRecord;
   becomePassword?: string;
   /** passed through to every ansible-playbook of the flow (`kspray deploy -- --tags x`) */
@@ -22,19 +36,57 @@ export interface FlowContext {
   estimateMs?: number;
   /** lines of the dry-run plan */
   plan: string[];
-  /** cleanups registered by phases, run in reverse on every exit path */
-  cleanups: (() => Promise<void>)[];
   /** --skip-kubespray-checks */
   skipKubesprayChecks?: boolean;
 }
 
-export interface Phase {
+export interface Phase<C extends TaskContext = FlowContext> {
   title: string;
   /** skip the phase when false */
-  when?: (fc: FlowContext) => boolean;
-  run(fc: FlowContext): Promise<void>;
+  when?: (fc: C) => boolean;
+  run(fc: C): Promise<void>;
   /** what the phase would do, without touching anything (default: the title) */
-  plan?(fc: FlowContext): Promise<string[]> | string[];
+  plan?(fc: C): Promise<string[]> | string[];
+  /**
+   * A dry run's stand-in for `run` where the run changes what later phases see (the config): applies that change in
+   * memory only, so the plan of every later phase is the one its run would have.
+   */
+  preview?(fc: C): Promise<void> | void;
+}
+
+/** Cleanups of one flow: registered by its phases, run in reverse once it ends. */
+function cleanupList(r: Reporter) {
+  const list: (() => Promise<void> | void)[] = [];
+  return {
+    add: (fn: () => Promise<void> | void) => void list.push(fn),
+    async runAll() {
+      for (const c of list.reverse()) await Promise.resolve().then(c).catch((err: unknown) => r.debug(`cleanup: ${String(err)}`));
+    },
+  };
+}
+
+/** The phase loop every flow shares: skipped phases, a stop between phases after Ctrl-C, `around` for the bookkeeping. */
+async function runPhases<C extends TaskContext>(c: C, phases: Phase<C>[], around: (p: Phase<C>, run: () => Promise<void>) => Promise<void>): Promise<void> {
+  for (const p of phases) {
+    if (p.when && !p.when(c)) continue;
+    if (c.interrupts?.signal.aborted) throw new KsprayError('Interrupted', `${c.name} interrupted before "${p.title}"`);
+    await around(p, () => p.run(c));
+  }
+}
+
+/**
+ * A flow that is no cluster operation (hosts trust, kubeconfig, setup): its phases and their cleanups, without the
+ * cluster lock, a run record or phase headers; what it prints is the command's own output.
+ */
+export async function runTask<C extends TaskContext>(make: (base: TaskContext) => C, phases: Phase<C>[], name: string, reporter: Reporter): Promise<C> {
+  const cleanups = cleanupList(reporter);
+  const c = make({ name, reporter, dryRun: false, onCleanup: cleanups.add });
+  try {
+    await runPhases(c, phases, (_p, run) => run());
+    return c;
+  } finally {
+    await cleanups.runAll();
+  }
 }
 
 export interface FlowOptions {
@@ -46,13 +98,14 @@ export interface FlowOptions {
 
 export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: FlowOptions = {}): Promise<number> {
   const r = ws.ctx.reporter;
+  const cleanups = cleanupList(r);
   const fc: FlowContext = {
     name,
     ws,
     reporter: r,
     dryRun: Boolean(o.dryRun),
     plan: [],
-    cleanups: [],
+    onCleanup: cleanups.add,
     ansibleArgs: o.ansibleArgs ?? [],
     ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}),
     ...(o.skipKubesprayChecks ? { skipKubesprayChecks: true } : {}),
@@ -71,29 +124,29 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
     if (est !== undefined) fc.estimateMs = est;
     fc.interrupts = trapInterrupts(() => r.warn('interrupt: stopping cleanly (press Ctrl-C again to kill)'));
     r.event({ type: 'flow_start', flow: name, cluster: ws.cluster.name, run: fc.record.result.id });
-    for (const p of phases) {
-      if (p.when && !p.when(fc)) continue;
-      if (fc.interrupts.signal.aborted) throw new KsprayError('Interrupted', `${name} interrupted before "${p.title}"`);
+    const record = fc.record;
+    await runPhases(fc, phases, async (p, run) => {
       r.phase(p.title);
       r.event({ type: 'phase_start', phase: p.title });
       const t0 = Date.now();
       const step: { title: string; status: string; durationMs?: number } = { title: p.title, status: 'running' };
-      fc.record.result.steps.push(step);
+      record.result.steps.push(step);
       try {
-        await p.run(fc);
+        await run();
         step.status = 'ok';
       } catch (e) {
         step.status = isKsprayError(e) && e.code === 'Interrupted' ? 'interrupted' : 'failed';
         throw e;
       } finally {
         step.durationMs = Date.now() - t0;
-        await fc.record.save();
+        await record.save();
       }
-    }
+    });
     status = 'succeeded';
     code = ExitCode.Ok;
-    // what the cluster now runs, for the next operator (and the next diff)
-    await writeFileAtomic(join(ws.stateDir, 'applied.yaml'), ws.loaded.text, 0o600);
+    // what the cluster now runs, for the next operator (and the next plan); a reset cluster runs nothing
+    if (APPLYING.has(name)) await writeFileAtomic(appliedFile(ws.stateDir), ws.loaded.text, 0o600);
+    else if (name === 'reset') await rm(appliedFile(ws.stateDir), { force: true });
     r.success(`==> ${name} finished in ${formatDuration(Date.now() - began)} (run ${fc.record.result.id})`);
     return code;
   } catch (e) {
@@ -102,7 +155,7 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
     if (fc.record) r.note(`run record: ${fc.record.dir}`);
     throw e;
   } finally {
-    for (const c of fc.cleanups.reverse()) await c().catch((err: unknown) => r.debug(`cleanup: ${String(err)}`));
+    await cleanups.runAll();
     fc.interrupts?.dispose();
     await fc.record?.finish(status, code);
     r.event({ type: 'flow_end', flow: name, status, exitCode: code, run: fc.record?.result.id });
@@ -110,13 +163,20 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
   }
 }
 
-async function dryRun(fc: FlowContext, phases: Phase[]): Promise<number> {
-  const r = fc.reporter;
+/** The dry-run plan: each enabled phase's actions, with the changes the run would make to the config applied in memory. */
+export async function planFlow(fc: FlowContext, phases: Phase[]): Promise<{ phase: string; actions: string[] }[]> {
   const plan: { phase: string; actions: string[] }[] = [];
   for (const p of phases) {
     if (p.when && !p.when(fc)) continue;
     plan.push({ phase: p.title, actions: p.plan ? await p.plan(fc) : [] });
+    await p.preview?.(fc);
   }
+  return plan;
+}
+
+async function dryRun(fc: FlowContext, phases: Phase[]): Promise<number> {
+  const r = fc.reporter;
+  const plan = await planFlow(fc, phases);
   r.result({ flow: fc.name, cluster: fc.ws.cluster.name, dryRun: true, plan }, () => {
     r.info(r.color.bold(`dry-run: ${fc.name} on ${fc.ws.cluster.name} — nothing is changed`));
     plan.forEach((p, i) => {

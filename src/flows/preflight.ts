@@ -10,7 +10,7 @@ export interface HostReport {
   error?: KsprayError;
 }
 
-export async function probeHosts(fc: Pick<FlowContext, 'ws' | 'becomePassword' | 'cleanups'>, names?: string[]): Promise<HostReport[]> {
+export async function probeHosts(fc: Pick<FlowContext, 'ws' | 'becomePassword' | 'onCleanup'>, names?: string[]): Promise<HostReport[]> {
   const hosts = fc.ws.cluster.hosts.filter((h) => !names || names.includes(h.name));
   const results = await flowPool(fc).forEachHost(hosts, async (s, h) => {
     const sudo = await s.exec(['true'], { sudo: true });

@@ -3,8 +3,8 @@ import { etcdMemberName } from '../config/model.js';
 import { removeHost } from '../config/edit.js';
 import { KsprayError } from '../errors.js';
 import type { Workspace } from '../workspace.js';
-import { checkConfigText, updateConfig } from './config-update.js';
-import { kubesprayChecksPhase } from '../kubespray/phase.js';
+import { checkConfigText, configPhase } from './config-update.js';
+import { kubesprayChecksPhase } from './kubespray-checks.js';
 import type { Phase } from './flow.js';
 import { playbookPhase, renderPhase } from './steps.js';
 
@@ -55,11 +55,7 @@ export function removeNodePhases(ws: Workspace, o: RemoveNodeOptions): Phase[] {
     kubesprayChecksPhase(),
     renderPhase(),
     playbookPhase(`Run remove-node.yml -e node=${o.name}`, () => ({ playbook: 'remove-node.yml', extraVars })),
-    {
-      title: `Drop ${o.name} from the config`,
-      plan: () => [`remove ${o.name} from spec.hosts${wasEtcd ? ' and pin the remaining etcd member names' : ''}`],
-      run: (fc) => updateConfig(fc.ws, next, `removing ${o.name}`),
-    },
+    configPhase(`Drop ${o.name} from the config`, `remove ${o.name} from spec.hosts${wasEtcd ? ' and pin the remaining etcd member names' : ''}`, () => next, `removing ${o.name}`),
     renderPhase(),
     ...(wasEtcd ? [playbookPhase('Update etcd members on the control planes (cluster.yml)', () => ({ playbook: 'cluster.yml' }))] : []),
   ];

@@ -1,5 +1,5 @@
 // kspray reset: kubespray's reset.yml, non-interactive only through reset_confirmation=yes (skip_confirmation is not enough).
-import { kubesprayChecksPhase } from '../kubespray/phase.js';
+import { kubesprayChecksPhase } from './kubespray-checks.js';
 import type { Phase } from './flow.js';
 import { playbookPhase, renderPhase } from './steps.js';
 

@@ -4,7 +4,7 @@ import type { FlowContext } from './flow.js';
 
 const pools = new WeakMap<Pick<FlowContext, 'ws'>, SshPool>();
 
-export function flowPool(fc: Pick<FlowContext, 'ws' | 'becomePassword' | 'cleanups'>): SshPool {
+export function flowPool(fc: Pick<FlowContext, 'ws' | 'becomePassword' | 'onCleanup'>): SshPool {
   let pool = pools.get(fc);
   if (!pool) {
     const { ws } = fc;
@@ -14,7 +14,7 @@ export function flowPool(fc: Pick<FlowContext, 'ws' | 'becomePassword' | 'cleanu
       timeoutMs: 10_000,
       ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}),
     });
-    fc.cleanups.push(async () => made.close());
+    fc.onCleanup(() => made.close());
     pools.set(fc, made);
     pool = made;
   }

@@ -62,12 +62,12 @@ function prepareOnce(fc: FlowContext): Promise<string | undefined> {
       let pwFile: string | undefined;
       if (fc.becomePassword !== undefined) {
         const f = await becomePasswordFile(fc.becomePassword);
-        fc.cleanups.push(f.cleanup);
+        fc.onCleanup(f.cleanup);
         pwFile = f.path;
       }
       await mkdir(ws.controlPathDir, { recursive: true, mode: 0o700 });
       await mkdir(ws.factCacheDir, { recursive: true, mode: 0o700 });
-      fc.cleanups.push(() => closeMasters(fc));
+      fc.onCleanup(() => closeMasters(fc));
       return pwFile;
     })();
     prepared.set(fc, p);

@@ -4,9 +4,10 @@ import { checkUpgrade } from '../config/upgrade-path.js';
 import { formatKube, parseKubeVersion } from '../config/releases.js';
 import { KsprayError } from '../errors.js';
 import type { Workspace } from '../workspace.js';
-import { checkConfigText, updateConfig } from './config-update.js';
-import { kubesprayChecksPhase } from '../kubespray/phase.js';
-import type { FlowContext, Phase } from './flow.js';
+import { checkConfigText, configPhase } from './config-update.js';
+import { kubesprayChecksPhase } from './kubespray-checks.js';
+import { backupPhases } from './etcd-backup.js';
+import type { Phase } from './flow.js';
 import { playbookPhase, preflightPhase, renderPhase } from './steps.js';
 import { clusterNodeNames, waitReadyPhase, type WaitOptions } from './wait-ready.js';
 
@@ -18,7 +19,6 @@ export interface UpgradeOptions {
   drainTimeout?: string;
   drainGracePeriod?: number;
   ignorePreflight?: string[];
-  backup?: (fc: FlowContext) => Promise<void>;
   wait?: WaitOptions;
 }
 
@@ -38,19 +38,19 @@ export function upgradePhases(ws: Workspace, o: UpgradeOptions): Phase[] {
   if (o.drainGracePeriod !== undefined) extraVars.drain_grace_period = o.drainGracePeriod;
   // the target version is checked as kubespray will get it: as -e kube_version
   const phases: Phase[] = [kubesprayChecksPhase({ extraVars }), preflightPhase({ ignore: o.ignorePreflight ?? [] })];
-  if (!o.skipBackup) {
-    if (!o.backup) throw new KsprayError('BadArgument', 'no etcd backup is available in this build', { hint: 'pass --skip-backup to upgrade without one' });
-    const backup = o.backup;
-    phases.push({ title: 'Back up etcd', plan: () => ['kspray etcd-backup: snapshot, verify, pull to the backup dir'], run: (fc) => backup(fc) });
-  }
+  // the same backup as `kspray etcd-backup` (healthy member, verified transfer, retention from the config), inside
+  // this flow so it shares its lock, run record and Ctrl-C
+  if (!o.skipBackup)
+    phases.push(
+      ...backupPhases({}, (fc, res) => {
+        fc.reporter.success(`etcd backup ${res.file} (revision ${res.meta.revision}, sha256 ${res.meta.sha256.slice(0, 16)}…)`);
+        fc.reporter.event({ type: 'etcd_backup', file: res.file, sha256: res.meta.sha256, revision: res.meta.revision });
+      }),
+    );
   phases.push(
     renderPhase(),
     playbookPhase(`Run upgrade-cluster.yml -e kube_version=${target}`, () => ({ playbook: 'upgrade-cluster.yml', extraVars })),
-    {
-      title: `Record ${formatKube(to, true)} in the config`,
-      plan: () => [`set spec.kubernetes.version: ${formatKube(to, true)}`],
-      run: (fc) => updateConfig(fc.ws, next, `recording ${o.to}`),
-    },
+    configPhase(`Record ${formatKube(to, true)} in the config`, `set spec.kubernetes.version: ${formatKube(to, true)}`, () => next, `recording ${o.to}`),
     renderPhase(),
   );
   if (o.wait) phases.push(waitReadyPhase(clusterNodeNames, o.wait));

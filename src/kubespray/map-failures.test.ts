@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { validateText } from '../config/load.js';
+import { validateText } from '../config-text.js';
 import { parseYaml } from '../config/yaml-source.js';
 import { failureProblem, ruleSlug } from './map-failures.js';
 import { buildVarMap, pathsOf } from './var-map.js';

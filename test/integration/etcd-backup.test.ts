@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ETCDCTL_ENV, findHost, hostPath, readHostFile, sshRun, sudoRun, STANDIN_DIR } from '../lab/index.js';
 import { waitFor } from '../lab/wait.js';
-import { useLab, type KsprayRun } from './helpers.js';
+import { executedPlaybooks, plannedPlaybooks, useLab, type KsprayRun } from './helpers.js';
 
 const lab = useLab('etcdbackup', 81);
 const SECRET = 'TOPSECRET-etcd-backup-value-7f3a';
@@ -232,8 +232,11 @@ describe('etcd-backup in the lab', () => {
     expect(await etcdctl('km03', 'get /kspray-test/before --print-value-only')).toBe('');
     const refused = await kspray(['etcd-restore', first]);
     expect(refused.code).toBe(9); // no terminal, no --yes: Aborted
+    const plan = await plannedPlaybooks(lab, ['etcd-restore', first]);
+    expect(plan.length).toBeGreaterThan(0);
     const r = await kspray(['etcd-restore', first, '--yes']);
     expect(r.code, r.all).toBe(0);
+    expect(executedPlaybooks(lab)).toEqual(plan);
     expect(r.stdout).toMatch(/recover-control-plane\.yml/);
     expect(r.stdout).toMatch(/3\/3 healthy/);
     for (const h of ETCD) expect((await etcdctl(h, 'get /kspray-test/before --print-value-only')).trim(), h).toBe('v1');

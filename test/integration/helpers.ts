@@ -26,6 +26,31 @@ export async function kspray(args: string[], o: { cwd?: string; env?: Record<str
   return { code: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr, all: r.all ?? '' };
 }
 
+/** The playbooks (with their --limit) among commands: what a dry-run plan lists, or what a run record's steps ran. */
+export const playbooksIn = (cmds: string[]) =>
+  cmds
+    .filter((c) => /ansible-playbook /.test(c))
+    .map((c) => {
+      const limit = / --limit (\S+)/.exec(c)?.[1];
+      return `${c.split(' ').at(-1)}${limit ? ` --limit ${limit}` : ''}`;
+    });
+
+/** The playbooks the dry-run of `args` lists (call it before the command itself: it plans from the same state). */
+export async function plannedPlaybooks(lab: TestLab, args: string[], env: Record<string, string> = {}): Promise<string[]> {
+  const r = await lab.run([args[0]!, '--dry-run', '-o', 'json', ...args.slice(1)], { env });
+  if (r.code !== 0) throw new Error(`dry-run of ${args.join(' ')} exited ${r.code}:\n${r.all}`);
+  const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { plan: { actions: string[] }[] };
+  return playbooksIn(res.plan.flatMap((p) => p.actions));
+}
+
+/** The playbooks the lab's last run executed, from its run record. */
+export function executedPlaybooks(lab: TestLab): string[] {
+  const runs = path.join(path.dirname(lab.config), '.kspray', 'runs');
+  const last = fs.readdirSync(runs).sort().at(-1)!;
+  const result = JSON.parse(fs.readFileSync(path.join(runs, last, 'result.json'), 'utf8')) as { steps: { command?: string }[] };
+  return playbooksIn(result.steps.map((s) => s.command ?? ''));
+}
+
 export interface TestLab {
   readonly info: LabInfo;
   readonly dir: string;

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-text.js';
 import { mutatedConfigs } from '../fixtures/mutations.js';
 import { prepareBatch, runBatch, type Batch, type BatchJob, type BatchOutcome } from './kubespray-batch.js';
 import { realKubespray } from './real-kubespray.js';

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { findHost, labCheck, readHostFile, rekeyHost } from '../lab/index.js';
 import { standinHangs, waitFor } from '../lab/wait.js';
-import { KSPRAY, useLab } from './helpers.js';
+import { executedPlaybooks, KSPRAY, plannedPlaybooks, useLab } from './helpers.js';
 
 const lab = useLab('lifecycle', 71);
 const IGN = ['--ignore-preflight', 'systemd'];
@@ -22,6 +22,13 @@ const lastRun = () => {
   const ids = fs.readdirSync(runsDir()).sort();
   return JSON.parse(fs.readFileSync(path.join(runsDir(), ids.at(-1)!, 'result.json'), 'utf8'));
 };
+/** The playbooks the dry-run of a command lists, checked to be some: compared with what its run executed. */
+async function planned(args: string[], env: Record<string, string> = {}): Promise<string[]> {
+  const list = await plannedPlaybooks(lab, args, env);
+  expect(list.length, args.join(' ')).toBeGreaterThan(0);
+  return list;
+}
+const executed = () => executedPlaybooks(lab);
 const pgrep = async (pattern: string) => (await execa('pgrep', ['-f', pattern], { reject: false })).stdout.trim();
 
 describe('lifecycle in the lab', () => {
@@ -48,8 +55,10 @@ describe('lifecycle in the lab', () => {
 
   it('deploy runs cluster.yml, records the run, and etcd is healthy', async () => {
     // arguments after `--` reach ansible-playbook and the run record
+    const plan = await planned(['deploy', ...IGN, '--', '--timeout', '300']);
     const r = await lab.run(['deploy', ...IGN, '--', '--timeout', '300']);
     expect(r.code, r.all).toBe(0);
+    expect(executed()).toEqual(plan);
     expect(lastRun().ansibleArgs).toEqual(['--timeout', '300']);
     expect(lastRun().steps.find((st: { command?: string }) => st.command?.includes('cluster.yml'))?.command).toMatch(/ --timeout 300 cluster\.yml$/);
     expect(record('km01')?.kube_version).toBe('v1.28.10');
@@ -94,8 +103,10 @@ describe('lifecycle in the lab', () => {
 
   it('add-node adds a worker with facts.yml then scale.yml --limit', async () => {
     const spare = lab.info.hosts.find((h) => h.spare && !h.sudoPassword)!;
+    const plan = await planned(['add-node', spare.name, '--address', spare.address, ...IGN]);
     const r = await lab.run(['add-node', spare.name, '--address', spare.address, ...IGN]);
     expect(r.code, r.all).toBe(0);
+    expect(executed()).toEqual(plan);
     expect(r.stdout).toMatch(/playbooks\/facts\.yml/);
     expect(r.stdout).toMatch(new RegExp(`scale\\.yml --limit ${spare.name}`));
     expect(record(spare.name)?.kube_version).toBe('v1.28.10');
@@ -115,8 +126,10 @@ describe('lifecycle in the lab', () => {
     // resuming with the fault gone finishes it; the sudo password host works through --become-password-file
     const pw = path.join(lab.dir, 'pw');
     fs.writeFileSync(pw, spare.sudoPassword! + '\n', { mode: 0o600 });
+    const plan = await planned(['add-node', spare.name, ...IGN]);
     const again = await lab.run(['add-node', spare.name, ...IGN, '--become-password-file', pw]);
     expect(again.code, again.all).toBe(0);
+    expect(executed()).toEqual(plan);
     expect(configText()).not.toMatch(/pending: true/);
     const logs = fs
       .readdirSync(runsDir())
@@ -138,8 +151,10 @@ describe('lifecycle in the lab', () => {
   });
 
   it('upgrade runs upgrade-cluster.yml control plane first, then workers, and records the version', async () => {
+    const plan = await planned(['upgrade', '--to', 'v1.29.5', '--skip-backup', ...IGN], pwEnv());
     const r = await lab.run(['upgrade', '--to', 'v1.29.5', '--skip-backup', ...IGN], { env: pwEnv() });
     expect(r.code, r.all).toBe(0);
+    expect(executed()).toEqual(plan);
     expect(configText()).toContain('version: v1.29.5');
     for (const h of ['km01', 'km02', 'km03', 'kube01']) expect(record(h)?.kube_version, h).toBe('v1.29.5');
   });
@@ -158,8 +173,10 @@ describe('lifecycle in the lab', () => {
   });
 
   it('remove-node passes node=NAME, undoes the host and drops it from the config', async () => {
+    const plan = await planned(['remove-node', 'kube03', '--yes'], pwEnv());
     const r = await lab.run(['remove-node', 'kube03', '--yes'], { env: pwEnv() });
     expect(r.code, r.all).toBe(0);
+    expect(executed()).toEqual(plan);
     expect(record('kube03')).toBeUndefined();
     expect(record('kube02')).toBeDefined();
     expect(configText()).not.toContain('kube03');

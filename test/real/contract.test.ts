@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/config/model.js';
-import { recoveryHostsDocument, restorePhases } from '../../src/etcd/restore.js';
+import { recoveryHostsDocument, restorePhases } from '../../src/flows/etcd-restore.js';
 import { addNodePhases } from '../../src/flows/add-node.js';
 import { deployPhases } from '../../src/flows/deploy.js';
 import type { FlowContext, Phase } from '../../src/flows/flow.js';

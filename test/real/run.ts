@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-text.js';
 import type { Cluster } from '../../src/config/model.js';
 import { ansibleCommand, forksFor, type AnsibleSettings, type PlaybookInvocation } from '../../src/playbooks/argv.js';
 import { packagePath } from '../../src/paths.js';

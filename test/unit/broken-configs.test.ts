@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-text.js';
 import type { Problem } from '../../src/config/problems.js';
 import { repoPath } from './helpers.js';
 

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { render } from '../../src/commands/render.js';
-import { validateText, type Loaded } from '../../src/config/load.js';
+import { validateText, type Loaded } from '../../src/config-text.js';
 import { createReporter } from '../../src/io/reporter.js';
 import { renderInventory } from '../../src/inventory/render.js';
 import { exampleText, tempDir } from './helpers.js';

@@ -1,6 +1,6 @@
 // The shipped examples: what a user gets by uncommenting the starter's own examples still validates.
 import { describe, expect, it } from 'vitest';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-text.js';
 import { exampleText } from './helpers.js';
 
 describe('starter example', () => {

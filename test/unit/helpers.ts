@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseDocument } from 'yaml';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-text.js';
 import type { Cluster } from '../../src/config/model.js';
 
 export const repoPath = (...parts: string[]) => fileURLToPath(new URL(`../../${parts.join('/')}`, import.meta.url));

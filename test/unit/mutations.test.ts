@@ -1,6 +1,6 @@
 // The mutated-config corpus (test/fixtures/mutations.ts): stable, complete configs, and kspray's verdict on each family.
 import { describe, expect, it } from 'vitest';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-text.js';
 import { renderInventory } from '../../src/inventory/render.js';
 import { mutatedConfigs, rejectedFamilies } from '../fixtures/mutations.js';
 import { exampleText } from './helpers.js';

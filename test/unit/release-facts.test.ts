@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateText } from '../../src/config/load.js';
+import { validateText } from '../../src/config-text.js';
 import { findRelease } from '../../src/config/releases.js';
 import { mergeRelease, nearestRelease, readCheckoutRelease } from '../../src/kubespray/checkout-release.js';
 import { DefaultsVars, yamlSection } from '../../src/kubespray/defaults-vars.js';

@@ -9,5 +9,17 @@ import { portPathRules } from './ports-paths.js';
 import { sideEffectRules } from './side-effects.js';
 import { versionRules } from './versions.js';
 
-export const allRules: Rule[] = [...versionRules, ...identityRules, ...networkRules, ...addressRules, ...nameRules, ...portPathRules, ...kubesprayAssertRules, ...sideEffectRules, ...placeholderRules];
+/** Every rule, in report order; `renderRules` judge what inventory/ renders and live there (config/ does not import it). */
+export const allRules = (renderRules: Rule[]): Rule[] => [
+  ...versionRules,
+  ...identityRules,
+  ...networkRules,
+  ...addressRules,
+  ...nameRules,
+  ...portPathRules,
+  ...kubesprayAssertRules,
+  ...sideEffectRules,
+  ...renderRules,
+  ...placeholderRules,
+];
 export type { Rule, RuleContext } from './context.js';

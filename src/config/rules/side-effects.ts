@@ -1,6 +1,4 @@
 // Warnings: settings kubespray silently ignores, and settings with effects the user may not expect.
-import { modelledVarFiles } from '../../inventory/group-vars.js';
-import { isTemplate, overriddenField } from '../effective.js';
 import { has, type Rule } from './context.js';
 
 export const sideEffectRules: Rule[] = [
@@ -57,23 +55,5 @@ export const sideEffectRules: Rule[] = [
     for (const h of cluster.hosts)
       if (h.pending)
         problems.warn('hosts/pending', `spec.hosts[${h.index}].pending`, `${h.name} was added but its playbook run did not finish`, `re-run \`kspray add-node ${h.name}\` (it resumes the add) or run \`kspray remove-node ${h.name}\``);
-  },
-
-  function extraVarCollisions({ cluster, problems }) {
-    const extra = cluster.config.spec.extraVars;
-    if (!Object.keys(extra).length) return;
-    const modelled = new Map<string, string>();
-    for (const f of modelledVarFiles(cluster)) for (const k of Object.keys(f.vars)) modelled.set(k, f.path);
-    for (const k of Object.keys(extra)) {
-      const field = overriddenField(k);
-      // a template is only resolved by Ansible during the run: kspray cannot check what it stands for
-      if (field && isTemplate(extra[k])) {
-        problems.error('extra-vars/templated-override', `spec.extraVars.${k}`, `${k} overrides ${field} with a template, which cannot be checked before the run (kubespray fails mid-run when it does not resolve to a valid value)`, `write the value itself, or set ${field}`);
-        continue;
-      }
-      const file = modelled.get(k);
-      if (file)
-        problems.warn('extra-vars/collision', `spec.extraVars.${k}`, `overrides ${k}, which kspray renders from a modelled setting (${file})`, 'set the modelled field instead, or keep this override on purpose');
-    }
   },
 ];

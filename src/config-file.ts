@@ -1,15 +1,17 @@
-// Loading kspray.yaml from disk. A valid config is judged by the compiled schema parser alone (no zod loaded); when
-// it answers "ask zod", zod's pipeline (load.ts) gives the same result with exact problems.
+// Loading kspray.yaml from disk, with the release of its kubespray checkout: above config/, inventory/ and kubespray/,
+// which it joins (the rules of inventory/ judge what it renders). A valid config is judged by the compiled schema parser
+// alone (no zod loaded); when it answers "ask zod", zod's pipeline (config-text.ts) gives the same result with exact problems.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { KsprayError } from '../errors.js';
-import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from '../kubespray/checkout-release.js';
-import { resolveFrom } from '../paths.js';
-import type { Cluster } from './model.js';
-import { fastParse } from './fast-parse.js';
-import { validateWith, type Loaded, type ValidateOptions } from './pipeline.js';
-import type { Problem } from './problems.js';
+import { KsprayError } from './errors.js';
+import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from './kubespray/checkout-release.js';
+import { resolveFrom } from './paths.js';
+import type { Cluster } from './config/model.js';
+import { fastParse } from './config/fast-parse.js';
+import { validateWith, type Loaded, type ValidateOptions } from './config/pipeline.js';
+import type { Problem } from './config/problems.js';
+import { RULES } from './config-rules.js';
 
 export interface LoadedFile extends Loaded {
   path: string;
@@ -23,8 +25,8 @@ async function validate(text: string, opts: ValidateOptions = {}): Promise<Loade
   const fast = validateWith(text, opts, (input) => {
     const data = fastParse(input);
     return data && { success: true, data };
-  });
-  return fast ?? (await import('./load.js')).validateText(text, opts);
+  }, RULES);
+  return fast ?? (await import('./config-text.js')).validateText(text, opts);
 }
 
 export async function loadConfigFile(path: string): Promise<LoadedFile> {

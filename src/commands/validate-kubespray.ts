@@ -1,5 +1,5 @@
 // `kspray validate --kubespray`: the checkout's checks for a loaded config, with what the output shows of them.
-import type { LoadedFile } from '../config/load-file.js';
+import type { LoadedFile } from '../config-file.js';
 import type { Cluster } from '../config/model.js';
 import type { Problem } from '../config/problems.js';
 import type { CommandContext } from '../context.js';
@@ -7,7 +7,7 @@ import { KsprayError } from '../errors.js';
 import { packagePath, resolveFrom } from '../paths.js';
 import { formatDuration } from '../playbooks/events.js';
 import { findAnsiblePlaybook } from '../workspace.js';
-import { runKubesprayChecks, type ChecksOutcome } from './checks.js';
+import { runKubesprayChecks, type ChecksOutcome } from '../kubespray/checks.js';
 
 export interface KubesprayReport {
   problems: Problem[];

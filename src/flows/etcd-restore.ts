@@ -6,15 +6,15 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { KsprayError } from '../errors.js';
-import type { FlowContext, Phase } from '../flows/flow.js';
-import { factsPhase, playbookPhase } from '../flows/steps.js';
-import { kubesprayChecksPhase } from '../kubespray/phase.js';
+import type { FlowContext, Phase } from './flow.js';
+import { factsPhase, playbookPhase } from './steps.js';
+import { kubesprayChecksPhase } from './kubespray-checks.js';
 import { hostsDocument } from '../inventory/hosts.js';
 import { configDigest, renderInventory } from '../inventory/render.js';
 import { flowPool } from '../flows/ssh.js';
 import type { Workspace } from '../workspace.js';
-import { probeMembers } from './probe.js';
-import { clusterState, describeState, type ClusterState } from './status.js';
+import { probeMembers } from '../etcd/probe.js';
+import { clusterState, describeState, type ClusterState } from '../etcd/status.js';
 
 /** The recovery inventory lives apart from the normal one, so `render` never sees the broken_* groups. */
 export const restoreInventoryDir = (ws: Workspace) => join(ws.stateDir, 'restore-inventory');

@@ -1,7 +1,7 @@
 // The flows' "Kubespray checks" phase: the checkout's own inventory checks before the first playbook touches a host.
 import { formatProblem } from '../config/problems.js';
 import { KsprayError } from '../errors.js';
-import type { Phase } from '../flows/flow.js';
+import type { Phase } from './flow.js';
 import { formatDuration } from '../playbooks/events.js';
 
 export const KUBESPRAY_CHECKS = 'Kubespray checks';
@@ -17,7 +17,7 @@ export function kubesprayChecksPhase(o: { extraVars?: Record<string, unknown> } 
     async run(fc) {
       const { ws } = fc;
       const r = fc.reporter;
-      const { runKubesprayChecks } = await import('./checks.js');
+      const { runKubesprayChecks } = await import('../kubespray/checks.js');
       const out = await runKubesprayChecks({
         cluster: ws.cluster,
         text: ws.loaded.text,
