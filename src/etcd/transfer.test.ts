@@ -1,23 +1,14 @@
 import { Readable, Writable } from 'node:stream';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { damage, data, sha } from '../../test/fixtures/damage.js';
 import { CHECK_SCRIPT, FETCH_SCRIPT } from './snapshot.js';
 import { fetchCommand, opensshArgv, receive, type Source } from './transfer.js';
 
-const data = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
 const source = (buf: Buffer, code = 0): Source => ({ stdout: Readable.from([buf.subarray(0, 1_000_000), buf.subarray(1_000_000)]), done: Promise.resolve({ code, stderr: code ? 'boom' : '' }), abort: () => {} });
 const sink = () => {
   const chunks: Buffer[] = [];
   return { chunks, w: new Writable({ write: (c: Buffer, _e, cb) => (chunks.push(c), cb()) }) };
-};
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-/** What a damaged transfer delivers: a byte flipped in the middle or the last one, or the last 4 KiB cut off. */
-const damage = (b: Buffer, mode: string): Buffer => {
-  if (mode === 'truncate') return b.subarray(0, b.length - 4096);
-  const c = Buffer.from(b);
-  const i = mode === 'flip' ? Math.floor(b.length / 2) : b.length - 1;
-  c[i] = c[i]! ^ 0xff;
-  return c;
 };
 
 describe('transfer', () => {

@@ -4,19 +4,10 @@ import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { damage, data, sha } from '../fixtures/damage.js';
 import { start } from '../../src/exec.js';
 import { receiveDirect, type DirectFetch } from '../../src/etcd/transfer.js';
 
-const data = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-/** What a damaged transfer delivers: a byte flipped in the middle or the last one, or the last 4 KiB cut off. */
-const damage = (b: Buffer, mode: string): Buffer => {
-  if (mode === 'truncate') return b.subarray(0, b.length - 4096);
-  const c = Buffer.from(b);
-  const i = mode === 'flip' ? Math.floor(b.length / 2) : b.length - 1;
-  c[i] = c[i]! ^ 0xff;
-  return c;
-};
 
 describe('direct transfer: hashing a file while another process writes it', () => {
   const snap = Buffer.concat([data, createHash('sha256').update(data).digest()]);
