@@ -1,5 +1,6 @@
 // kspray hosts: the cluster's hosts with roles, addresses and the host keys pinned for them. Reads files only.
 import { requireValidConfig } from '../config-file.js';
+import { hostRoles } from '../config/model.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../io/table.js';
 import { fingerprint, KnownHosts } from '../ssh/known-hosts.js';
@@ -11,7 +12,7 @@ export async function listHosts(ctx: CommandContext): Promise<number> {
   const kh = await KnownHosts.load(khPath);
   const rows = cluster.hosts.map((h) => ({
     name: h.name,
-    roles: [h.controlPlane && 'control-plane', h.etcd && 'etcd', h.worker && 'worker'].filter((x): x is string => Boolean(x)),
+    roles: hostRoles(h),
     address: h.address,
     port: h.port,
     ip: h.ip,

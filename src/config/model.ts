@@ -67,6 +67,9 @@ export function buildCluster(config: ClusterConfig, release: Release | undefined
 }
 
 /** etcd member name kubespray would derive; kspray always renders it explicitly so it never shifts. */
+/** A host's roles as the config spells them, in a fixed order. */
+export const hostRoles = (h: NodeHost): string[] => [h.controlPlane && 'control-plane', h.etcd && 'etcd', h.worker && 'worker'].filter((r): r is string => Boolean(r));
+
 export function etcdMemberName(cluster: Cluster, host: NodeHost): string {
   return host.raw.etcdMemberName ?? `etcd${cluster.etcdMembers.indexOf(host) + 1}`;
 }

@@ -1,7 +1,7 @@
 // PURE: what it takes to bring the cluster from what was last applied to what kspray.yaml says now, as operations in
 // the order they run. Computed from the two configs alone; never touches a host.
 import type { Cluster, NodeHost } from '../config/model.js';
-import { etcdMemberName } from '../config/model.js';
+import { etcdMemberName, hostRoles } from '../config/model.js';
 import { formatKube } from '../config/releases.js';
 import { planTrain, type Hop } from '../config/train.js';
 import { inventoryDiff, type VarChange } from '../inventory/var-diff.js';
@@ -27,7 +27,6 @@ export interface ChangePlan {
   changes: VarChange[];
 }
 
-const roles = (h: NodeHost) => [h.controlPlane && 'control-plane', h.etcd && 'etcd', h.worker && 'worker'].filter((r): r is string => !!r);
 const marked = (h: NodeHost) => h.raw.remove === true;
 
 /** Settings a running cluster cannot change in place: [config path, read, what to do instead]. */
@@ -57,14 +56,14 @@ export function planChanges(applied: Cluster | undefined, current: Cluster): Cha
     if (!after.has(name))
       refused.push({
         path: 'spec.hosts',
-        message: `${name} (${roles(h).join(', ')}) was applied but is no longer in the file`,
+        message: `${name} (${hostRoles(h).join(', ')}) was applied but is no longer in the file`,
         fix: `put it back with remove: true to remove it from the cluster (a host that disappears is never removed implicitly)`,
       });
   for (const [name, h] of after) {
     const was = before.get(name);
     if (!was) continue;
-    if (roles(was).join() !== roles(h).join())
-      refused.push({ path: `${hostPath(name)}.roles`, message: `${name} changes roles from ${roles(was).join(', ')} to ${roles(h).join(', ')}`, fix: 'remove the node (remove: true), apply, then add it back with its new roles' });
+    if (hostRoles(was).join() !== hostRoles(h).join())
+      refused.push({ path: `${hostPath(name)}.roles`, message: `${name} changes roles from ${hostRoles(was).join(', ')} to ${hostRoles(h).join(', ')}`, fix: 'remove the node (remove: true), apply, then add it back with its new roles' });
     if (was.etcd && h.etcd && etcdMemberName(applied, was) !== etcdMemberName(current, h))
       refused.push({ path: `${hostPath(name)}.etcdMemberName`, message: `${name}'s etcd member name changes from ${etcdMemberName(applied, was)} to ${etcdMemberName(current, h)}`, fix: `pin it: etcdMemberName: ${etcdMemberName(applied, was)}` });
   }
@@ -103,7 +102,7 @@ export function planChanges(applied: Cluster | undefined, current: Cluster): Cha
   const rest = changes.filter((c) => !byVersion.has(c.variable) && !(c.host && hostNames.has(c.host)) && !(c.variable === 'kspray_pending'));
   const touchesEtcd = added.some((h) => h.etcd || h.controlPlane) || removed.some((h) => h.etcd || h.controlPlane) || !!upgrade;
   if (touchesEtcd) operations.push({ kind: 'backup', reason: 'etcd or the control plane changes: a verified snapshot first' });
-  for (const h of added) operations.push({ kind: 'add-node', host: h.name, roles: roles(h), reason: `${h.name} is in the file but was never applied` });
+  for (const h of added) operations.push({ kind: 'add-node', host: h.name, roles: hostRoles(h), reason: `${h.name} is in the file but was never applied` });
   if (rest.length) {
     const onlyHosts = rest.every((c) => c.host && c.file === 'hosts.yaml' && c.variable !== '(groups)');
     const limit = onlyHosts ? [...new Set(rest.map((c) => c.host!))] : undefined;
