@@ -51,6 +51,20 @@ async function compiledSchemaParser() {
   };
 }
 
+// commander loads child_process (and with it net, dgram and v8) at start-up for executable subcommands, which kspray
+// has none of: it is required on first use instead, never in practice
+const lazyCommanderSpawn = {
+  name: 'lazy-commander-spawn',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const code = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!code.includes(eager)) throw new Error(`commander changed: ${args.path} no longer has ${eager}`);
+      return { contents: code.replace(eager, "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };"), loader: 'js' };
+    });
+  },
+};
+
 async function esmBundle() {
   const { metafile } = await build({
     entryPoints: [join(root, 'src/main.ts')],
@@ -64,7 +78,7 @@ async function esmBundle() {
     // bundled CommonJS dependencies (commander) call require(); made on first use, as a chunk of its own costs ~0.3 ms
     // and most of the chunks never call it
     banner: { js: "import { createRequire as __ksprayRequire } from 'node:module'; const require = (id) => (require.cjs ??= __ksprayRequire(import.meta.url))(id);" },
-    plugins: [englishOnlyZod, await compiledSchemaParser()],
+    plugins: [englishOnlyZod, lazyCommanderSpawn, await compiledSchemaParser()],
     // whitespace and syntax only: about a tenth of `kspray validate`'s CPU is scanning the bundle; names are kept, so
     // --debug stack traces still name every function
     minifyWhitespace: true,

@@ -1,11 +1,11 @@
 // Loading kspray.yaml from disk, with the release of its kubespray checkout: above config/, inventory/ and kubespray/,
 // which it joins (the rules of inventory/ judge what it renders). A valid config is judged by the compiled schema parser
 // alone (no zod loaded); when it answers "ask zod", zod's pipeline (config-text.ts) gives the same result with exact problems.
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { KsprayError } from './errors.js';
-import { normalizeTag, readCheckoutRelease, type CheckoutRelease } from './kubespray/checkout-release.js';
+import type { CheckoutRelease } from './kubespray/checkout-release.js';
 import { resolveFrom } from './paths.js';
 import type { Cluster } from './config/model.js';
 import { fastParse } from './config/fast-parse.js';
@@ -40,12 +40,17 @@ export async function loadConfigFile(path: string): Promise<LoadedFile> {
   const dir = dirname(abs);
   const loaded = await validate(text);
   const spec = loaded.cluster?.config.spec.kubespray;
-  const checkout = spec ? await readCheckoutRelease(resolveFrom(dir, spec.path)) : undefined;
+  const checkoutDir = spec ? resolveFrom(dir, spec.path) : undefined;
+  // the checkout reader (and the hashing and serialising it loads) is loaded only when there is a checkout to read
+  const reader = checkoutDir && (await isCheckout(checkoutDir)) ? await import('./kubespray/checkout-release.js') : undefined;
+  const checkout = reader ? await reader.readCheckoutRelease(checkoutDir!) : undefined;
   // a checkout at another tag than the config's is about to be switched (setup) and states nothing about this config
-  const release = checkout?.release && checkout.tag === normalizeTag(spec!.version) ? checkout.release : undefined;
+  const release = checkout?.release && checkout.tag === reader!.normalizeTag(spec!.version) ? checkout.release : undefined;
   const final = release && !isDeepStrictEqual(release, loaded.cluster!.release) ? await validate(text, { release }) : loaded;
   return { ...final, path: abs, dir, file: basename(abs), ...(checkout ? { checkout } : {}) };
 }
+
+const isCheckout = (dir: string) => access(join(dir, 'galaxy.yml')).then(() => true, () => false);
 
 /** A sentence and a way out for each reason a config file cannot be read. */
 function unreadableConfig(path: string, e: unknown): KsprayError {
