@@ -5,7 +5,7 @@ import { join } from 'node:path';
 export function writeSection(root: string, heading: string, out: string): void {
   const docFile = join(root, 'docs', 'benchmarks.md');
   const current = existsSync(docFile) ? readFileSync(docFile, 'utf8') : '# Benchmarks\n';
-  const start = current.indexOf(heading);
+  const start = current.search(new RegExp(`^${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   let next: string;
   if (start < 0) next = current.replace(/\n*$/, '\n\n') + out;
   else {

@@ -1,20 +1,24 @@
 // `kspray etcd-backup` (snapshot + transfer + verification) against `ssh member etcdctl snapshot save` + `scp`, same run.
-//   npm run build && node --import tsx bench/etcd-backup.ts [--runs 3] [--mib 300] [--methods direct,ssh2] [--lab DIR]
+//   npm run bench -- etcd-backup [--runs 3] [--mib 300] [--methods direct,ssh2] [--lab DIR]
 // Uses the lab at --lab (default: its own at /var/tmp/kspray-bench-etcd, subnet 10.84.0), brought up if absent or down,
 // deploys it, raises spec.etcd.quotaBackendBytes to 4 GiB, fills etcd with --mib MiB of 1 MB random values, then
 // alternates the baseline and the methods.
-// kspray's peak memory comes from /usr/bin/time -v. Prints markdown for docs/benchmarks.md "## etcd backup".
+// kspray runs as a user installs it (bench/install.ts). Its peak memory comes from /usr/bin/time -v. Rewrites the
+// "## etcd backup" section of docs/benchmarks.md.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ETCDCTL_ENV, findHost, labUp, readLabInfo, REPO_DIR, sshArgv, sudoRun, type LabInfo } from '../test/lab/index.js';
+import { ETCDCTL_ENV, findHost, labUp, readLabInfo, sshArgv, sudoRun, type LabInfo } from '../test/lab/index.js';
+import { writeSection } from './doc-section.js';
+import { installPacked, repoRoot } from './install.js';
 
 const arg = (name: string, def: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : def);
 const runs = Number(arg('--runs', '3'));
 const mib = Number(arg('--mib', '300'));
 const dir = arg('--lab', '/var/tmp/kspray-bench-etcd');
-const KSPRAY = path.join(REPO_DIR, 'bin', 'kspray');
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-bench-etcd-'));
+const KSPRAY = installPacked(work);
 const env = { ...process.env, CI: '1', NO_COLOR: '1' };
 
 // labUp returns the running lab as is, and brings it back when its hosts are gone (after a reboot); a lab given with
@@ -91,6 +95,7 @@ try {
   lines = await timeline();
 } finally {
   fs.rmSync(out, { recursive: true, force: true });
+  fs.rmSync(work, { recursive: true, force: true });
 }
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const row = (label: string, k: string) => {
@@ -99,14 +104,25 @@ const row = (label: string, k: string) => {
   return `| ${label} | ${xs.length} | ${med(xs.map((x) => x.s)).toFixed(2)} s | ${Math.min(...xs.map((x) => x.s)).toFixed(2)} s | ${Math.max(...xs.map((x) => x.s)).toFixed(2)} s | ${rss ? `${rss.toFixed(0)} MiB` : '—'} |`;
 };
 const base = med(results.baseline!.map((x) => x.s));
-console.log(`Snapshot: ${(db / 1024 ** 2).toFixed(0)} MiB etcd DB (etcd 3.4.23, 3 members), ${os.cpus().length} CPUs, ${os.type()} ${os.release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${os.loadavg()[0]!.toFixed(1)} at the end.\n`);
-console.log('| method | runs | median | min | max | kspray peak RSS (max) |');
-console.log('|---|---|---|---|---|---|');
-console.log(row('`ssh km02 sudo etcdctl snapshot save` + `scp` (baseline)', 'baseline'));
-console.log(row('`kspray etcd-backup`, direct transfer (default)', 'direct'));
-if (methods.includes('ssh2')) console.log(row('`kspray etcd-backup`, in-process ssh2 channel (`KSPRAY_TRANSFER=ssh2`)', 'ssh2'));
+const md: string[] = [
+  '## etcd backup\n',
+  '`npm run bench -- etcd-backup` (`--runs 7 --methods direct,ssh2 --lab DIR` to change the defaults). The bench brings up its own ' +
+    'lab (`/var/tmp/kspray-bench-etcd`, subnet 10.84.0) and deploys the stand-in (kubespray\'s etcd layout, `spec.etcd.quotaBackendBytes: ' +
+    '4294967296`). It fills etcd with 1 MB incompressible values, then for each round runs, alternating: the baseline `ssh km02 \'sudo ' +
+    'etcdctl snapshot save\'` + `scp`, and `kspray etcd-backup --member km02 --keep 1` (installed from `npm pack`) with each transfer method. ' +
+    'The kspray runs include connecting to and probing all three members, taking the snapshot, the member-side `snapshot status`, the transfer ' +
+    'with its end-to-end check, fsync, metadata and retention. Peak memory comes from `/usr/bin/time -v`. The bench lab\'s etcd and ' +
+    'kube-apiservers run throughout, so the machine is never idle. How kspray gets there is in the next section.\n',
+];
+md.push(`Snapshot: ${(db / 1024 ** 2).toFixed(0)} MiB etcd DB (etcd 3.4.23, 3 members), ${os.cpus().length} CPUs, ${os.type()} ${os.release()}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average ${os.loadavg()[0]!.toFixed(1)} at the end.\n`);
+md.push('| method | runs | median | min | max | kspray peak RSS (max) |');
+md.push('|---|---|---|---|---|---|');
+md.push(row('`ssh km02 sudo etcdctl snapshot save` + `scp` (baseline)', 'baseline'));
+md.push(row('`kspray etcd-backup`, direct transfer (default)', 'direct'));
+if (methods.includes('ssh2')) md.push(row('`kspray etcd-backup`, in-process ssh2 channel (`KSPRAY_TRANSFER=ssh2`)', 'ssh2'));
 const ratio = (k: string) => (med(results[k]!.map((x) => x.s)) / base).toFixed(2);
 // within a round the two ran back to back, under the same neighbours' load
 const perRound = results.direct!.map((x, i) => (x.s / results.baseline![i]!.s).toFixed(2)).join(', ');
-console.log(`\nWall-time ratio kspray / baseline (medians): direct **${ratio('direct')}**${methods.includes('ssh2') ? `, ssh2 ${ratio('ssh2')}` : ''} (target ≤ 1.1); direct per round: ${perRound}.`);
-console.log(`\nOne more \`kspray etcd-backup\` run, each output line with the seconds since start:\n\n\`\`\`\n${lines.join('\n')}\n\`\`\``);
+md.push(`\nWall-time ratio kspray / baseline (medians): direct **${ratio('direct')}**${methods.includes('ssh2') ? `, ssh2 ${ratio('ssh2')}` : ''} (target ≤ 1.1); direct per round: ${perRound}.`);
+md.push(`\nOne more \`kspray etcd-backup\` run, each output line with the seconds since start:\n\n\`\`\`\n${lines.join('\n')}\n\`\`\``);
+writeSection(repoRoot, '## etcd backup', md.join('\n'));
