@@ -106,7 +106,7 @@ const row = (label: string, k: string) => {
 const base = med(results.baseline!.map((x) => x.s));
 const md: string[] = [
   '## etcd backup\n',
-  '`npm run bench -- etcd-backup` (`--runs 7 --methods direct,ssh2 --lab DIR` to change the defaults). The bench brings up its own ' +
+  '`npm run bench -- etcd-backup` (`-- --runs N --methods direct,ssh2 --lab DIR` to change the defaults: 3 runs, both methods). The bench brings up its own ' +
     'lab (`/var/tmp/kspray-bench-etcd`, subnet 10.84.0) and deploys the stand-in (kubespray\'s etcd layout, `spec.etcd.quotaBackendBytes: ' +
     '4294967296`). It fills etcd with 1 MB incompressible values, then for each round runs, alternating: the baseline `ssh km02 \'sudo ' +
     'etcdctl snapshot save\'` + `scp`, and `kspray etcd-backup --member km02 --keep 1` (installed from `npm pack`) with each transfer method. ' +
