@@ -6,7 +6,9 @@ import { bySoonest, certName, certStatus, summary } from '../certs/inspect.js';
 import { readLocalCerts, type CertsRead } from '../certs/read.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, KsprayError } from '../errors.js';
-import { runTask } from '../flows/flow.js';
+import { runFlow, runTask } from '../flows/flow.js';
+import { renewPhases, type RenewResult } from '../flows/certs-renew.js';
+import { confirmTyped } from '../io/confirm.js';
 import { certsContext, certsPhases } from '../flows/certs.js';
 import { formatTable } from '../io/table.js';
 import { openWorkspace } from '../workspace.js';
@@ -56,4 +58,28 @@ function report(ctx: CommandContext, read: CertsRead, warnDays: number, now: Dat
   if (down.some((d) => d.status === 'unreachable')) return ExitCode.HostsUnreachable;
   if (down.length) return ExitCode.HostsFailed;
   return worst === 'fail' ? ExitCode.HealthFail : worst === 'warn' ? ExitCode.HealthWarn : ExitCode.Ok;
+}
+
+export interface RenewOptions extends BecomeOptions {
+  dryRun?: boolean;
+  yes?: boolean;
+}
+
+export async function certsRenew(ctx: CommandContext, o: RenewOptions): Promise<number> {
+  const ws = await openWorkspace(ctx, { forHosts: true });
+  const cps = ws.cluster.controlPlanes.filter((h) => !h.pending).map((h) => h.name);
+  if (!o.dryRun) await confirmTyped(ctx.reporter, `This renews kubeadm's certificates on ${cps.join(', ')} one at a time, restarting each one's control-plane pods (the CAs and etcd's certificates are left alone).`, ws.cluster.name, o.yes);
+  const pw = await becomePassword(o, ctx.env, ctx.reporter);
+  let res: RenewResult | undefined;
+  const code = await runFlow('certs-renew', renewPhases({}, (_fc, x) => void (res = x)), ws, { dryRun: Boolean(o.dryRun), ...(pw !== undefined ? { becomePassword: pw } : {}) });
+  if (o.dryRun || !res) return code;
+  const r = ctx.reporter;
+  const done = res;
+  r.result(done, () => {
+    const rows = done.renewed.map((c) => [c.host, c.name, c.before.slice(0, 10), (c.after ?? '').slice(0, 10)]);
+    r.print(formatTable(['HOST', 'NAME', 'BEFORE', 'NOW ENDS'], rows));
+    if (done.etcd.length) r.note(`${done.etcd.length} etcd certificate(s) not renewed (first ends ${done.etcd[0]!.notAfter.slice(0, 10)}: ${done.etcd[0]!.name} on ${done.etcd[0]!.host}): ${done.etcdReason}`);
+    r.success(`renewed ${done.renewed.length} certificate(s) on ${done.nodes.map((n) => n.host).join(', ')}; wrote ${done.kubeconfig}`);
+  });
+  return code;
 }

@@ -46,3 +46,24 @@ describe('remote certificate read', () => {
     ]);
   });
 });
+
+describe('renewal', () => {
+  it("renews kubeadm's certificates only: never a CA, the kubelet's or kubespray's etcd certificates", async () => {
+    const { renewedByKubeadm } = await import('../../src/certs/renew.js');
+    const c = (file: string, ca = false) => ({ where: 'km01', file, subject: '', issuer: '', ca, notBefore: '', notAfter: '', daysLeft: 1, serial: '' });
+    expect(['/etc/kubernetes/pki/apiserver.crt', '/etc/kubernetes/pki/front-proxy-client.crt', '/etc/kubernetes/admin.conf', '/etc/kubernetes/super-admin.conf', '/etc/kubernetes/scheduler.conf'].every((f) => renewedByKubeadm(c(f)))).toBe(true);
+    expect([c('/etc/kubernetes/pki/ca.crt', true), c('/etc/kubernetes/pki/front-proxy-ca.crt', true), c('/etc/ssl/etcd/ssl/member-km01.pem'), c('/etc/kubernetes/kubelet.conf'), c('/var/lib/kubelet/pki/kubelet-client-current.pem')].some(renewedByKubeadm)).toBe(false);
+  });
+
+  it('renews with kubeadm, then removes the control-plane pods as kubespray does, and reads which were removed', async () => {
+    const { renewScript, restartedPods, readyzProbe } = await import('../../src/certs/renew.js');
+    const s = renewScript();
+    expect(s).toContain('\nkubeadm certs renew all\n');
+    expect(s).toContain("crictl pods --namespace kube-system --name 'kube-scheduler-*|kube-controller-manager-*|kube-apiserver-*|etcd-*' -q | xargs -r crictl rmp -f");
+    expect(s.indexOf('kubeadm certs renew all')).toBeLessThan(s.indexOf('crictl'));
+    expect(restartedPods('[renew] done\n--- kspray-restarted\nkube-apiserver-km01\n\n')).toEqual(['kube-apiserver-km01']);
+    expect(restartedPods('no marker')).toEqual([]);
+    expect(readyzProbe('10.0.0.1', 6443).at(-1)).toBe('https://10.0.0.1:6443/readyz');
+    expect(readyzProbe('fd00::1', 6443).at(-1)).toBe('https://[fd00::1]:6443/readyz');
+  });
+});
