@@ -86,16 +86,18 @@ export function renewPhases(o: { readyTimeoutMs?: number } = {}, done: (fc: Flow
     ...kubeconfigPhases().map((p): Phase => ({ title: p.title.replace('admin.conf', 'the renewed admin.conf'), plan: () => [p.title], run: async (fc) => p.run(await kcOf(fc)) })),
     {
       title: 'Read the certificates again',
-      plan: () => ['read every control plane\'s kubeadm certificates: each must end later than before'],
+      plan: () => ["read every control plane's kubeadm certificates again: each must have been re-issued"],
       async run(fc) {
         const st = of(fc);
         const after = (await readHostsCerts(flowPool(fc), st.cps, { keep: true })).certs.filter(renewedByKubeadm);
         const key = (c: CertInfo) => `${c.where} ${c.file} ${c.entry ?? ''}`;
         const now = new Map(after.map((c) => [key(c), c]));
-        st.res.renewed = st.before.map((c) => ({ host: c.where, name: certName(c), file: c.file, before: c.notAfter, ...(now.get(key(c)) ? { after: now.get(key(c))!.notAfter } : {}) }));
+        const pairs = st.before.map((c) => ({ c, a: now.get(key(c)) }));
+        st.res.renewed = pairs.map(({ c, a }) => ({ host: c.where, name: certName(c), file: c.file, before: c.notAfter, ...(a ? { after: a.notAfter } : {}) }));
         st.res.kubeconfig = (await kcOf(fc)).path;
-        const stale = st.res.renewed.filter((c) => !c.after || c.after <= c.before);
-        if (stale.length) throw new KsprayError('HostsFailed', `${stale.length} certificate(s) were not renewed`, { details: stale.slice(0, 8).map((c) => `${c.host} ${c.file}: still ends ${c.after ?? c.before}`) });
+        // re-issued means a new serial (the end date alone may not move, within a second, or for a long-lived one)
+        const stale = pairs.filter(({ c, a }) => !a || a.serial === c.serial).map(({ c, a }) => ({ host: c.where, file: c.file, ends: (a ?? c).notAfter }));
+        if (stale.length) throw new KsprayError('HostsFailed', `${stale.length} certificate(s) were not renewed`, { details: stale.slice(0, 8).map((c) => `${c.host} ${c.file}: not re-issued (ends ${c.ends})`) });
         done(fc, st.res);
       },
     },
