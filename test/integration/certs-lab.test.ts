@@ -97,7 +97,7 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
     const res = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { nodes: { host: string; restarted: string[] }[]; renewed: { host: string; file: string; before: string; after: string }[]; etcd: { file: string }[]; etcdReason: string };
     expect(res.nodes.map((n) => [n.host, n.restarted])).toEqual(['km01', 'km02', 'km03'].map((h) => [h, [`kube-apiserver-${h}`]]));
     expect(res.renewed.every((c) => c.after > c.before)).toBe(true);
-    expect(res.renewed.map((c) => c.file)).not.toContainEqual(expect.stringMatching(/ca\.crt$|\/etc\/ssl\/etcd\/|kubelet/));
+    expect(res.renewed.map((c) => c.file)).not.toContainEqual(expect.stringMatching(/ca\.crt$|^\/etc\/ssl\/etcd\/|^\/var\/lib\/kubelet\/|kubelet\.conf$/));
     expect(res.renewed.filter((c) => c.host === 'km02').map((c) => c.file).sort()).toEqual(['/etc/kubernetes/admin.conf', '/etc/kubernetes/controller-manager.conf', '/etc/kubernetes/pki/apiserver-kubelet-client.crt', '/etc/kubernetes/pki/apiserver.crt', '/etc/kubernetes/pki/front-proxy-client.crt', '/etc/kubernetes/scheduler.conf', '/etc/kubernetes/super-admin.conf']);
     expect(res.etcd.map((c) => c.file)).toContain('/etc/ssl/etcd/ssl/member-km01.pem');
     expect(res.etcdReason).toMatch(/kubespray's playbook/);
