@@ -9,6 +9,8 @@ import { byId, KUBE, onHost, stateKubeconfig, useEmulatableRelease } from './hea
 
 const lab = useLab('certs', 110);
 const IGN = ['--ignore-preflight', 'systemd'];
+// a deploy on a loaded machine can take minutes
+const DEPLOY = { timeoutMs: 600_000 };
 
 interface Row { where: string; file: string; name: string; daysLeft: number; status: string; notAfter: string; ca: boolean }
 interface CertsJson { status: string; summary: string; certificates: Row[]; problems: { where: string; file: string; problem: string }[]; hosts: { host: string; status: string; error: string }[] }
@@ -22,16 +24,16 @@ const certs = async (extra: string[] = []) => {
 async function deployWithDays(days: Record<string, Record<string, number>>) {
   const text = fs.readFileSync(lab.config, 'utf8').replace(/\n    standin_cert_days: .*/, '');
   fs.writeFileSync(lab.config, text.replace(/^  extraVars:\n/m, `  extraVars:\n    standin_cert_days: ${JSON.stringify(days)}\n`));
-  const r = await lab.run(['deploy', ...IGN, '--no-wait']);
+  const r = await lab.run(['deploy', ...IGN, '--no-wait'], DEPLOY);
   expect(r.code, r.all).toBe(0);
 }
 
 const cat = (host: string, p: string) => onHost(lab, host, `cat ${p}`);
 
 describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () => {
-  it('a fresh cluster: every certificate listed per host, none within the threshold, health OK', async () => {
+  it('a fresh cluster: every certificate listed per host, none within the threshold, health OK', { timeout: 900_000 }, async () => {
     useEmulatableRelease(lab);
-    const d = await lab.run(['deploy', ...IGN]);
+    const d = await lab.run(['deploy', ...IGN], DEPLOY);
     expect(d.code, d.all).toBe(0);
     const r = await certs();
     expect(r.code, r.all).toBe(0);
@@ -57,7 +59,7 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
     expect(byId(h.stdout, 'certs.expiry')).toMatchObject({ status: 'ok' });
   });
 
-  it('a certificate expiring in 5 days: certs lists it first (exit 10), health warns naming host, file and date', async () => {
+  it('a certificate expiring in 5 days: certs lists it first (exit 10), health warns naming host, file and date', { timeout: 900_000 }, async () => {
     await deployWithDays({ km02: { 'apiserver-kubelet-client': 5 } });
     const r = await certs();
     expect(r.code, r.all).toBe(10);
@@ -73,7 +75,7 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
     expect(byId(h.stdout, 'certs.expiry')).toMatchObject({ status: 'warn', evidence: [`km02 /etc/kubernetes/pki/apiserver-kubelet-client.crt: expires ${first.notAfter.slice(0, 10)} (in ${first.daysLeft} day(s))`] });
   });
 
-  it('an expired certificate fails health (exit 11)', async () => {
+  it('an expired certificate fails health (exit 11)', { timeout: 900_000 }, async () => {
     await deployWithDays({ km02: { 'apiserver-kubelet-client': 5 }, km03: { 'front-proxy-client': -3 } });
     const h = await lab.run(['health', '-o', 'json']);
     expect(h.code, h.all).toBe(11);
@@ -123,7 +125,7 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
     expect(byId(h.stdout, 'certs.expiry')?.status).toBe('ok');
   });
 
-  it("the operator's kubeconfig: its client certificate's expiry, over SSH and with --local", async () => {
+  it("the operator's kubeconfig: its client certificate's expiry, over SSH and with --local", { timeout: 900_000 }, async () => {
     await deployWithDays({ km01: { 'admin.conf': 10 } });
     const k = await lab.run(['kubeconfig']);
     expect(k.code, k.all).toBe(0);
