@@ -80,12 +80,25 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
 
   program
     .command('certs')
-    .description('every certificate in the given certificate and kubeconfig files, soonest expiry first')
-    .option('--local <files...>', 'certificate (PEM) or kubeconfig files on this machine')
-    .option('--warn-days <n>', `warn when a certificate expires within N days (default 30)`)
+    .description("every certificate that matters on the cluster's hosts (over SSH) and in the operator's kubeconfig, soonest expiry first")
+    .option('--local <files...>', 'only these certificate (PEM) or kubeconfig files on this machine, no SSH')
+    .option('--warn-days <n>', 'warn when a certificate expires within N days (default spec.security.certificates.warnDays, 30)')
+    .option('--ask-become-pass', 'prompt for the sudo password of the nodes')
+    .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)')
     .addOption(output())
-    .addHelpText('after', '\nExit codes: 0 all valid beyond the threshold, 10 one expires within it, 11 one is expired or not yet valid.\n\nExamples:\n  kspray certs --local .kspray/homelab-kubespray/kubeconfig\n  kspray certs --local pki/*.crt -o json | jq .summary')
+    .addHelpText('after', '\nExit codes: 0 all valid beyond the threshold, 10 one expires within it, 11 one is expired or not yet valid, 6 a host unreachable (the others still listed).\n\nExamples:\n  kspray certs\n  kspray certs -o json | jq .summary\n  kspray certs --local .kspray/homelab-kubespray/kubeconfig\n  kspray certs --local pki/*.crt -o json | jq .summary')
     .action(wrap(async () => (await import('./commands/certs.js')).certs));
+  program.commands
+    .find((c) => c.name() === 'certs')!
+    .command('renew')
+    .description("renew kubeadm's certificates (never the CAs) one control plane at a time, restarting its static pods and waiting for its API server; then the operator's kubeconfig")
+    .option('--dry-run', 'print the plan and touch nothing')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--ask-become-pass', 'prompt for the sudo password of the nodes')
+    .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)')
+    .addOption(output())
+    .addHelpText('after', "\netcd's certificates are kubespray's (its own CA, a long lifetime): listed, not renewed; kubespray's playbook re-issues them.\n\nExamples:\n  kspray certs renew --dry-run\n  kspray certs renew --yes -o json")
+    .action(wrap(async () => (await import('./commands/certs.js')).certsRenew));
 
   program
     .command('docs')

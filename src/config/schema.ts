@@ -236,6 +236,11 @@ export const Security = z.strictObject({
       calendar: z.string().default('Mon *-*-1,2,3,4,5,6,7 03:00:00').describe('auto_renew_certificates_systemd_calendar'),
     })
     .default({ enabled: false, calendar: 'Mon *-*-1,2,3,4,5,6,7 03:00:00' }),
+  certificates: z
+    .strictObject({
+      warnDays: z.number().int().min(1).default(30).describe('kspray certs / health: warn when a certificate expires within this many days'),
+    })
+    .default({ warnDays: 30 }),
 });
 
 export const Kubespray = z.strictObject({

@@ -3,7 +3,7 @@
 import type { Cluster } from '../config/model.js';
 import { probeMembers } from '../etcd/probe.js';
 import { clusterState, mib, type ClusterState } from '../etcd/status.js';
-import { clusterPool } from '../ssh/pool.js';
+import type { SshPool } from '../ssh/pool.js';
 import { check, type Check } from './types.js';
 
 /** PURE: checks from the cluster state built from probing every configured member. */
@@ -34,13 +34,9 @@ export function evaluateEtcd(s: ClusterState): Check[] {
   return out;
 }
 
-export async function etcdChecks(c: Cluster, o: { configDir: string; knownHostsFile: string; becomePassword?: string }): Promise<Check[]> {
+/** `keep`: the sessions stay in the pool (the health pass shares it with the certificates check and closes it). */
+export async function etcdChecks(c: Cluster, pool: SshPool): Promise<Check[]> {
   const members = c.etcdMembers.filter((h) => !h.pending);
   if (members.length === 0) return [check('etcd.members', 'etcd members healthy', 'skip', ['no etcd hosts in the config'])];
-  const pool = clusterPool(c, { ...o, timeoutMs: 10_000 });
-  try {
-    return evaluateEtcd(clusterState(await probeMembers(pool, members)));
-  } finally {
-    pool.close();
-  }
+  return evaluateEtcd(clusterState(await probeMembers(pool, members, { keep: true })));
 }

@@ -6,7 +6,9 @@ import type { Cluster } from '../config/model.js';
 import { isKsprayError, KsprayError } from '../errors.js';
 import { evaluateMetallb, evaluateNetworkCapacity, evaluateNodeUsage, evaluatePodsPerNode, evaluateServiceRange, type NodeUsage } from './capacity.js';
 import { evaluateApiVersion, evaluateNodes, evaluateProbe, evaluateWorkloads } from './checks.js';
+import { certChecks } from './certs.js';
 import { etcdChecks } from './etcd.js';
+import { clusterPool } from '../ssh/pool.js';
 import { expectedNodes, expectedWorkloads } from './expect.js';
 import { KubeClient } from './kube-client.js';
 import { allInOrder } from './settle.js';
@@ -25,6 +27,7 @@ export interface HealthInput {
   becomePassword?: string;
   timeoutMs?: number;
   skipEtcd?: boolean;
+  skipCerts?: boolean;
 }
 
 export interface HealthReport {
@@ -66,22 +69,28 @@ export function summarize(name: string, checks: Check[]): HealthReport {
 
 export async function collectHealth(i: HealthInput): Promise<HealthReport> {
   const c = i.cluster;
-  const etcd = i.skipEtcd ? Promise.resolve([]) : etcdChecks(c, { configDir: i.configDir, knownHostsFile: i.knownHostsFile, ...(i.becomePassword !== undefined ? { becomePassword: i.becomePassword } : {}) });
-  const client = await loadClient(i.kubeconfig, i.timeoutMs).catch((e: unknown) => {
-    // the kubeconfig's error is the one reported; etcd's, should it fail too, must not surface later as unhandled
-    etcd.catch(() => undefined);
-    throw e;
-  });
+  // one SSH session per host for the etcd and certificate checks, closed when the pass ends
+  const pool = clusterPool(c, { configDir: i.configDir, knownHostsFile: i.knownHostsFile, timeoutMs: 10_000, ...(i.becomePassword !== undefined ? { becomePassword: i.becomePassword } : {}) });
   try {
-    const api = apiChecks(c, client).catch((e: unknown) => {
-      if (isKsprayError(e) && e.code === 'KubeApi' && /unreachable|TLS/.test(e.message)) return [check('api.reachable', 'API server reachable', 'fail', [e.message], e.hint)];
+    const ssh = allInOrder<[Check[], Check[]]>([i.skipEtcd ? Promise.resolve([]) : etcdChecks(c, pool), i.skipCerts ? Promise.resolve([]) : certChecks(c, pool, i.kubeconfig)]);
+    const client = await loadClient(i.kubeconfig, i.timeoutMs).catch((e: unknown) => {
+      // the kubeconfig's error is the one reported; the SSH checks', should they fail too, must not surface later as unhandled
+      ssh.catch(() => undefined);
       throw e;
     });
-    // both settle before either error is reported: an API error comes first, and etcd's is never left unhandled
-    const [apiResults, etcdResults] = await allInOrder([api, etcd]);
-    return summarize(c.name, [...apiResults, ...etcdResults]);
+    try {
+      const api = apiChecks(c, client).catch((e: unknown) => {
+        if (isKsprayError(e) && e.code === 'KubeApi' && /unreachable|TLS/.test(e.message)) return [check('api.reachable', 'API server reachable', 'fail', [e.message], e.hint)];
+        throw e;
+      });
+      // both settle before either error is reported: an API error comes first, and the SSH checks' is never left unhandled
+      const [apiResults, [etcdResults, certResults]] = await allInOrder([api, ssh]);
+      return summarize(c.name, [...apiResults, ...etcdResults, ...certResults]);
+    } finally {
+      client.close();
+    }
   } finally {
-    client.close();
+    pool.close();
   }
 }
 

@@ -18,6 +18,17 @@ export const kubesprayAssertRules: Rule[] = [
       problems.warn('kubespray/plugin-none', 'spec.network.plugin', 'no network plugin: nodes stay NotReady until you install one', 'install a CNI yourself after the deploy');
   },
 
+  function autoRenewEverything({ cluster, problems }) {
+    const { spec } = cluster.config;
+    const m = /^v?(\d+)\.(\d+)\.(\d+)$/.exec(spec.kubespray.version);
+    if (!spec.security.autoRenewCertificates.enabled || !m) return;
+    // kubespray's renewal timer renews every certificate on every run up to v2.31.0 (fixed after it, kubespray #13413)
+    if (Number(m[1]) * 1e6 + Number(m[2]) * 1e3 + Number(m[3]) <= 2_031_000)
+      problems.warn('kubespray/auto-renew-everything', 'spec.security.autoRenewCertificates.enabled',
+        `kubespray ${spec.kubespray.version}'s renewal timer (k8s-certs-renew) renews every certificate on every run, not only those about to expire, and restarts the control plane each time (fixed after v2.31.0)`,
+        'turn it off and renew with `kspray certs renew` when `kspray certs` or `kspray health` warns, or use a kubespray release after v2.31.0');
+  },
+
   function etcdRuntime({ cluster, problems }) {
     const { spec } = cluster.config;
     if (spec.etcd.deploymentType === 'docker' && spec.containerRuntime.type !== 'docker')

@@ -2,7 +2,7 @@
 # Stand-in PKI (kubespray uses make-ssl-etcd.sh / kubeadm): EC P-256 keys via openssl. Idempotent:
 # existing files are kept. Prints "created" when it wrote something.
 #   standin-pki.sh ca   DIR CERT KEY CN
-#   standin-pki.sh cert CA_CERT CA_KEY CERT_OUT KEY_OUT SUBJECT [SAN]
+#   standin-pki.sh cert CA_CERT CA_KEY CERT_OUT KEY_OUT SUBJECT [SAN] [DAYS]   (default 36500 days, as kubespray's etcd certs)
 #   standin-pki.sh etcd CERT_DIR HOST IP      (member-HOST.pem, admin-HOST.pem and their -key.pem)
 set -eu
 umask 077
@@ -23,7 +23,7 @@ cert() {
   [ -n "${6:-}" ] && printf 'subjectAltName=%s\n' "$6" >>"$ext"
   openssl ecparam -name prime256v1 -genkey -noout -out "$4"
   openssl req -new -key "$4" -subj "$5" |
-    openssl x509 -req -CA "$1" -CAkey "$2" -set_serial "0x$(openssl rand -hex 16)" -days 36500 -extfile "$ext" -out "$3" 2>/dev/null
+    openssl x509 -req -CA "$1" -CAkey "$2" -set_serial "0x$(openssl rand -hex 16)" -days "${7:-36500}" -extfile "$ext" -out "$3" 2>/dev/null
   rm -f "$ext"
   echo created
 }
