@@ -16,7 +16,9 @@ export interface AddNodeOptions {
   roles: (typeof roleValues)[number][];
   ignorePreflight?: string[];
   allowEvenEtcd?: boolean;
+  /** the host is already in the config: as pending (an add-node that failed), or declared there and never applied */
   resume: boolean;
+  declared?: boolean;
   wait?: WaitOptions;
 }
 
@@ -56,8 +58,12 @@ export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
   const limitEtcd = ['etcd', 'kube_control_plane'];
   const phases: Phase[] = [
     configPhase(
-      o.resume ? `Resume adding ${o.name}` : `Add ${o.name} to the config (pending)`,
-      o.resume ? `${o.name} is already in the config as pending` : `append ${o.name} (${o.address}, ${o.roles.join('+')}) to spec.hosts with pending: true`,
+      o.declared ? `Add ${o.name} as the config declares it` : o.resume ? `Resume adding ${o.name}` : `Add ${o.name} to the config (pending)`,
+      o.declared
+        ? `${o.name} (${o.address}, ${o.roles.join('+')}) is in spec.hosts and was never applied`
+        : o.resume
+          ? `${o.name} is already in the config as pending`
+          : `append ${o.name} (${o.address}, ${o.roles.join('+')}) to spec.hosts with pending: true`,
       () => next,
       `adding ${o.name}`,
     ),
