@@ -66,7 +66,7 @@ export async function addNode(ctx: CommandContext, name: string, o: Common & { a
     wait: waitOptions(o),
   };
   // what the cluster then runs is what was applied plus this host, not every other change in the file
-  return runFlow('add-node', addNodePhases(opts, ws.loaded.text), ws, { ...flow, ...(applied ? { applied: (text: string) => copyHost(text, applied.text, name) } : {}) });
+  return runFlow('add-node', addNodePhases(opts, ws.loaded.text, ws.cluster), ws, { ...flow, ...(applied ? { applied: (text: string) => copyHost(text, applied.text, name) } : {}) });
 }
 
 export async function removeNode(ctx: CommandContext, name: string, o: Common & { unreachable?: boolean; allowEvenEtcd?: boolean }): Promise<number> {

@@ -1,8 +1,7 @@
 // kspray plan / kspray diff: kspray.yaml against what the last successful run applied. Reads files only.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateText } from '../config-text.js';
-import { formatForList, requireValidConfig } from '../config-file.js';
+import { formatForList, requireValidConfig, validateConfig } from '../config-file.js';
 import type { Cluster } from '../config/model.js';
 import { formatKube } from '../config/releases.js';
 import type { CommandContext } from '../context.js';
@@ -22,7 +21,7 @@ import { runsDir } from '../runs/record.js';
 export async function appliedState(dir: string, name: string): Promise<Applied | undefined> {
   const text = await readFile(appliedFile(stateDir(dir, name)), 'utf8').catch(() => undefined);
   // what was applied passed validation then; a rule added since must not hide it
-  const cluster = text === undefined ? undefined : validateText(text).cluster;
+  const cluster = text === undefined ? undefined : (await validateConfig(text)).cluster;
   return text !== undefined && cluster ? { text, cluster } : undefined;
 }
 
@@ -111,7 +110,7 @@ export async function plan(ctx: CommandContext, _opts: { output?: string }): Pro
 /** The config a run started with (every run record keeps it). */
 async function runCluster(dir: string, id: string): Promise<Cluster> {
   const text = await readFile(join(runsDir(dir), id, 'config.yaml'), 'utf8').catch(() => undefined);
-  const cluster = text === undefined ? undefined : validateText(text).cluster;
+  const cluster = text === undefined ? undefined : (await validateConfig(text)).cluster;
   if (!cluster) throw new KsprayError('BadArgument', `run ${id} has no readable config`, { hint: '`kspray runs` lists the runs and their ids' });
   return cluster;
 }

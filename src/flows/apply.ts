@@ -93,7 +93,7 @@ export class ApplySteps {
         const h = ws.cluster.hosts.find((x) => x.name === op.host)!;
         // the members this apply ends with decide; an even count on the way (two added one by one) is expected
         const etcdAfter = ws.cluster.etcdMembers.filter((m) => m.raw.remove !== true).length;
-        const phases = addNodePhases({ name: h.name, address: h.address, roles: h.raw.roles, allowEvenEtcd: etcdAfter % 2 === 1, resume: true, declared: true, ...common }, ws.loaded.text);
+        const phases = addNodePhases({ name: h.name, address: h.address, roles: h.raw.roles, allowEvenEtcd: etcdAfter % 2 === 1, resume: true, declared: true, ...common }, ws.loaded.text, ws.cluster);
         return { op, flow: 'add-node', phases, applied: (text) => (this.recorded = copyHost(text, this.recorded, h.name)) };
       }
       case 'reconfigure':
