@@ -45,6 +45,11 @@ const planned = (p: PlanJson) => p.operations.flatMap((o) => o.playbooks.map((b)
 const executedSince = (before: string[]) => runIds().filter((id) => !before.includes(id)).flatMap((id) => playbooksIn(result(id).steps.map((s) => s.command ?? '')));
 
 describe('plan and apply in the lab', () => {
+  it('starts from an older patch so a same-tag upgrade has somewhere to go', () => {
+    expect(configText()).toMatch(/^    version: v1\.29\.5$/m);
+    fs.writeFileSync(lab.config, configText().replace(/^(    version: )v1\.29\.5$/m, '$1v1.29.3'));
+  });
+
   it('deploy records what it applied: the plan then shows no changes', async () => {
     const r = await lab.run(['deploy', ...IGN, '--no-wait']);
     expect(r.code, r.all).toBe(0);
@@ -103,6 +108,21 @@ describe('plan and apply in the lab', () => {
     } finally {
       fs.writeFileSync(lab.config, original);
     }
+  });
+
+  it('a Kubernetes patch bumped in the file: apply takes an etcd backup, then runs the upgrade flow to it', async () => {
+    editConfig({ 'spec.kubernetes.version': 'v1.29.5' });
+    const p = await plan();
+    expect(p.code).toBe(13);
+    expect(p.json.operations.map((o) => o.flow)).toEqual(['etcd-backup', 'upgrade']);
+    const before = runIds();
+    const r = await lab.run(['apply', '--yes', ...IGN, '--no-wait']);
+    expect(r.code, r.all).toBe(0);
+    expect(executedSince(before)).toEqual(planned(p.json));
+    expect(runIds().filter((id) => !before.includes(id)).map((id) => /-(etcd-backup|upgrade)$/.exec(id)?.[1])).toEqual(['etcd-backup', 'upgrade']);
+    for (const h of ['km01', 'kube01']) expect(standin(h)?.kube_version, h).toBe('v1.29.5');
+    expect(configText()).toMatch(/^    version: v1\.29\.5$/m);
+    expect((await plan()).code).toBe(0);
   });
 
   it('add-node NAME adds a host declared in the file, with no --address; the plan then shows no changes', async () => {
