@@ -9,7 +9,8 @@ import { confirmTyped } from '../io/confirm.js';
 import { checkUnlocked } from '../runs/lock.js';
 import { openWorkspace } from '../workspace.js';
 import { checkFlowArgs } from './flow-args.js';
-import { appliedState, clusterPlan, refusalLines, showPlan } from './plan.js';
+import { appliedState } from '../flows/applied-state.js';
+import { clusterPlan, refusalLines, showPlan } from './plan.js';
 
 export interface ApplyCommandOptions extends BecomeOptions {
   yes?: boolean;

@@ -41,7 +41,7 @@ export async function addNode(ctx: CommandContext, name: string, o: Common & { a
   const { ws, flow } = await prepare(ctx, o);
   const existing = ws.cluster.hosts.find((h) => h.name === name);
   // loaded on use: what was applied is read with the full validation pipeline
-  const applied = await (await import('./plan.js')).appliedState(ws.configDir, ws.cluster.name);
+  const applied = await (await import('../flows/applied-state.js')).appliedState(ws.configDir, ws.cluster.name);
   // declared in the file and never applied: the config-first form, the host as the file has it
   const declared = Boolean(existing && !existing.pending && applied && !applied.cluster.hosts.some((h) => h.name === name));
   if (existing && !existing.pending && !declared)
@@ -73,7 +73,7 @@ export async function removeNode(ctx: CommandContext, name: string, o: Common & 
   const { ws, flow } = await prepare(ctx, o);
   const phases = removeNodePhases(ws, { name, unreachable: Boolean(o.unreachable), allowEvenEtcd: Boolean(o.allowEvenEtcd) });
   if (!o.dryRun) await confirmTyped(ctx.reporter, `This drains ${name}, removes it from ${ws.cluster.name}${o.unreachable ? ' without touching the (unreachable) host' : ' and resets it'}.`, name, o.yes);
-  const applied = await (await import('./plan.js')).appliedState(ws.configDir, ws.cluster.name);
+  const applied = await (await import('../flows/applied-state.js')).appliedState(ws.configDir, ws.cluster.name);
   // what the cluster then runs is what was applied without this host, not every other change in the file
   const record = applied?.cluster.hosts.some((h) => h.name === name) ? { applied: () => withoutHost(applied.text, applied.cluster, name) } : {};
   return runFlow('remove-node', phases, ws, { ...flow, ...record });

@@ -6,7 +6,8 @@ import type { Cluster } from '../config/model.js';
 import { formatKube } from '../config/releases.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, KsprayError } from '../errors.js';
-import { planSteps, type Applied, type ApplyOptions, type PlannedStep } from '../flows/apply.js';
+import { planSteps, type ApplyOptions, type PlannedStep } from '../flows/apply.js';
+import { appliedState, type Applied } from '../flows/applied-state.js';
 import { planChanges, type ChangePlan, type Operation, type Refusal } from '../flows/change-plan.js';
 import { parsePath } from '../config/problems.js';
 import { lineOf, parseYaml } from '../config/yaml-source.js';
@@ -14,16 +15,7 @@ import type { Reporter } from '../io/reporter.js';
 import { formatInvocation } from '../playbooks/argv.js';
 import { openWorkspace, type Workspace } from '../workspace.js';
 import { inventoryDiff, type VarChange } from '../inventory/var-diff.js';
-import { appliedFile, stateDir } from '../paths.js';
 import { runsDir } from '../runs/record.js';
-
-/** The config of the last successful run, or undefined when kspray never applied this cluster. */
-export async function appliedState(dir: string, name: string): Promise<Applied | undefined> {
-  const text = await readFile(appliedFile(stateDir(dir, name)), 'utf8').catch(() => undefined);
-  // what was applied passed validation then; a rule added since must not hide it
-  const cluster = text === undefined ? undefined : (await validateConfig(text)).cluster;
-  return text !== undefined && cluster ? { text, cluster } : undefined;
-}
 
 const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
 export const formatChange = (c: VarChange) => `${c.file}${c.host ? ` ${c.host}` : ''}: ${c.variable} ${show(c.old)} → ${show(c.new)}`;

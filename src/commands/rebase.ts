@@ -6,7 +6,7 @@ import { runFlow } from '../flows/flow.js';
 import { rebasePhases } from '../flows/rebase.js';
 import { confirmTyped } from '../io/confirm.js';
 import { openWorkspace } from '../workspace.js';
-import { appliedState } from './plan.js';
+import { appliedState } from '../flows/applied-state.js';
 
 export async function rebase(ctx: CommandContext, o: BecomeOptions & { yes?: boolean; dryRun?: boolean }): Promise<number> {
   const ws = await openWorkspace(ctx, { forHosts: true });

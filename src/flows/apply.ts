@@ -2,7 +2,7 @@
 // cleanups), each built against the config as the operations before it leave it. The plan and the run come from
 // the same steps, so `kspray plan` lists the playbooks `kspray apply` runs.
 import { copyHost, setHostField, setKubernetesVersion } from '../config/edit.js';
-import type { Cluster } from '../config/model.js';
+import type { Applied } from './applied-state.js';
 import type { Workspace } from '../workspace.js';
 import { addNodePhases } from './add-node.js';
 import type { ChangePlan, Operation, Refusal } from './change-plan.js';
@@ -24,12 +24,6 @@ export interface Step {
   flow: string;
   phases: Phase[];
   applied?: (text: string) => string;
-}
-
-/** What was applied: the text of applied.yaml and its cluster. */
-export interface Applied {
-  text: string;
-  cluster: Cluster;
 }
 
 /** An upgrade over more than one hop is the release train's, which `kspray upgrade` runs hop by hop. */

@@ -6,9 +6,9 @@ import { trapInterrupts, type Interrupts } from '../runs/interrupt.js';
 import { acquireLock } from '../runs/lock.js';
 import { lastDuration, RunRecord } from '../runs/record.js';
 import type { Workspace } from '../workspace.js';
-import { writeFileAtomic } from '../fsutil/atomic.js';
 import { rm } from 'node:fs/promises';
 import { appliedFile } from '../paths.js';
+import { recordApplied } from './applied-state.js';
 import type { PlaybookInvocation } from '../playbooks/argv.js';
 import { isPlaybookPhase } from './steps.js';
 
@@ -157,8 +157,8 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
     status = 'succeeded';
     code = ExitCode.Ok;
     // what the cluster now runs, for the next operator (and the next plan); a reset cluster runs nothing
-    if (APPLYING.has(name)) await writeFileAtomic(appliedFile(ws.stateDir), o.applied ? o.applied(ws.loaded.text) : ws.loaded.text, 0o600);
-    else if (name === 'reset') await rm(appliedFile(ws.stateDir), { force: true });
+    if (APPLYING.has(name)) await (o.applied ? recordApplied(ws.stateDir, o.applied(ws.loaded.text)) : recordApplied(ws.stateDir, ws.loaded.text, ws.cluster.config));
+    else if (name === 'reset') await Promise.all([appliedFile(ws.stateDir), `${appliedFile(ws.stateDir)}.json`].map((f) => rm(f, { force: true })));
     r.success(`==> ${name} finished in ${formatDuration(Date.now() - began)} (run ${fc.record.result.id})`);
     return code;
   } catch (e) {

@@ -10,6 +10,9 @@ import { packagePath } from '../paths.js';
 import type { Workspace } from '../workspace.js';
 import { edit, validCluster } from '../../test/unit/helpers.js';
 import { formatInvocation } from '../playbooks/argv.js';
+import { buildCluster } from '../config/model.js';
+import { renderInventory } from '../inventory/render.js';
+import { inventoryDiff } from '../inventory/var-diff.js';
 import { addNodePhases } from './add-node.js';
 import { ApplySteps, applyRefusals, planSteps, type PlannedStep } from './apply.js';
 import { planChanges } from './change-plan.js';
@@ -149,5 +152,16 @@ describe("kspray apply's steps: each operation as its flow, planned from the pha
     const p = planChanges(applied.cluster, validCluster(edit(homelab, { 'spec.kubespray.version': 'v2.26.1', 'spec.kubernetes.version': 'v1.30.6' })));
     expect(applyRefusals(p).map((r) => r.fix)).toEqual(['`kspray upgrade --plan` shows the train; run it with `kspray upgrade`, then `kspray apply` for the rest']);
     expect(applyRefusals(planChanges(applied.cluster, validCluster(homelab)))).toEqual([]);
+  });
+});
+
+describe('what was applied, parsed once', () => {
+  it('the cluster rebuilt from the recorded parsed config renders exactly the inventory of the text', () => {
+    const text = edit(homelab, { 'spec.hosts.4.labels': { disk: 'ssd' }, 'spec.hosts.5.remove': true });
+    const c = validCluster(text);
+    const again = buildCluster(JSON.parse(JSON.stringify(c.config)));
+    const files = (x: typeof c) => renderInventory(x, { source: 'kspray.yaml', digest: '0'.repeat(64) });
+    expect(files(again)).toEqual(files(c));
+    expect(inventoryDiff(c, again)).toEqual([]);
   });
 });
