@@ -9,6 +9,9 @@ import { playbooksIn, useLab } from './helpers.js';
 
 const lab = useLab('apply', 101);
 const IGN = ['--ignore-preflight', 'systemd'];
+// an apply runs several flows back to back; on a loaded machine that outlasts a single flow's guard
+const LONG = 900_000;
+const long = (args: string[], env: Record<string, string> = {}) => lab.run(args, { timeoutMs: LONG - 60_000, env });
 
 const configText = () => fs.readFileSync(lab.config, 'utf8');
 /** Set values at dot paths of the lab's kspray.yaml (numbers index lists), keeping the rest as written. */
@@ -51,12 +54,12 @@ describe('plan and apply in the lab', () => {
   });
 
   it('deploy records what it applied: the plan then shows no changes', async () => {
-    const r = await lab.run(['deploy', ...IGN, '--no-wait']);
+    const r = await long(['deploy', ...IGN, '--no-wait']);
     expect(r.code, r.all).toBe(0);
     const p = await lab.run(['plan']);
     expect(p.code, p.all).toBe(0);
     expect(p.stdout).toMatch(/no changes/);
-  });
+  }, LONG);
 
   it('a spare added to the file plans one add-node (exit 13); apply --yes adds it with the planned playbooks; then no changes', async () => {
     const spare = lab.info.hosts.find((h) => h.spare && !h.sudoPassword)!;
@@ -65,7 +68,7 @@ describe('plan and apply in the lab', () => {
     expect(p.code).toBe(13);
     expect(p.json.operations.map((o) => `${o.kind} ${o.host}`)).toEqual([`add-node ${spare.name}`]);
     const before = runIds();
-    const r = await lab.run(['apply', '--yes', ...IGN, '--no-wait']);
+    const r = await long(['apply', '--yes', ...IGN, '--no-wait']);
     expect(r.code, r.all).toBe(0);
     expect(executedSince(before)).toEqual(planned(p.json));
     expect(planned(p.json)).toContain(`scale.yml --limit ${spare.name}`);
@@ -73,7 +76,7 @@ describe('plan and apply in the lab', () => {
     const after = await plan();
     expect(after.code).toBe(0);
     expect(after.json.operations).toEqual([]);
-  });
+  }, LONG);
 
   it('a worker marked remove: true and a label on another: apply removes one and re-runs cluster.yml limited to the other', async () => {
     editConfig({ [`spec.hosts.${hostIndex('kube03')}.remove`]: true, [`spec.hosts.${hostIndex('kube02')}.labels`]: { disk: 'ssd' } });
@@ -84,7 +87,7 @@ describe('plan and apply in the lab', () => {
       ['remove-node', 'kube03'],
     ]);
     const before = runIds();
-    const r = await lab.run(['apply', '--yes', ...IGN, '--no-wait']);
+    const r = await long(['apply', '--yes', ...IGN, '--no-wait']);
     expect(r.code, r.all).toBe(0);
     expect(executedSince(before)).toEqual(planned(p.json));
     expect(executedSince(before)).toContain('cluster.yml --limit kube02');
@@ -93,7 +96,7 @@ describe('plan and apply in the lab', () => {
     expect(standin('kube03')).toBeUndefined();
     expect(configText()).not.toContain('kube03');
     expect((await plan()).code).toBe(0);
-  });
+  }, LONG);
 
   it('a change a running cluster cannot make (the pod subnet) stops apply before any playbook runs', async () => {
     const before = runIds();
@@ -116,21 +119,21 @@ describe('plan and apply in the lab', () => {
     expect(p.code).toBe(13);
     expect(p.json.operations.map((o) => o.flow)).toEqual(['etcd-backup', 'upgrade']);
     const before = runIds();
-    const r = await lab.run(['apply', '--yes', ...IGN, '--no-wait']);
+    const r = await long(['apply', '--yes', ...IGN, '--no-wait']);
     expect(r.code, r.all).toBe(0);
     expect(executedSince(before)).toEqual(planned(p.json));
     expect(runIds().filter((id) => !before.includes(id)).map((id) => /-(etcd-backup|upgrade)$/.exec(id)?.[1])).toEqual(['etcd-backup', 'upgrade']);
     for (const h of ['km01', 'kube01']) expect(standin(h)?.kube_version, h).toBe('v1.29.5');
     expect(configText()).toMatch(/^    version: v1\.29\.5$/m);
     expect((await plan()).code).toBe(0);
-  });
+  }, LONG);
 
   it('add-node NAME adds a host declared in the file, with no --address; the plan then shows no changes', async () => {
     const spare = lab.info.hosts.find((h) => h.spare && h.sudoPassword)!;
     appendHost({ name: spare.name, address: spare.address, roles: ['worker'] });
-    const r = await lab.run(['add-node', spare.name, ...IGN, '--no-wait'], { env: { KSPRAY_BECOME_PASSWORD: spare.sudoPassword! } });
+    const r = await long(['add-node', spare.name, ...IGN, '--no-wait'], { KSPRAY_BECOME_PASSWORD: spare.sudoPassword! });
     expect(r.code, r.all).toBe(0);
     expect(standin(spare.name)?.kube_version).toBeDefined();
     expect((await plan()).code).toBe(0);
-  });
+  }, LONG);
 });
