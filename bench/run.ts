@@ -33,6 +33,7 @@ interface Bench {
 const benches: Record<string, Bench> = {
   startup: { file: 'startup.ts', what: '`kspray validate` start-up from an npm pack install vs `node -e 0`', takes: '~2 min', needs: ['hyperfine'] },
   validate: { file: 'validate.ts', what: 'validate + render of generated configs, 6 … 5,000 hosts', takes: '~1 min', needs: [] },
+  plan: { file: 'plan.ts', what: '`kspray plan` of the 5,000-host config with one host added, from an npm pack install', takes: '~1 min', needs: [] },
   'validate-kubespray': { file: 'validate-kubespray.ts', what: '`kspray validate --kubespray` vs the same ansible-playbook by hand', takes: '~3 min per ref', needs: ['hyperfine', 'realKubespray'] },
   'lab-up': { file: 'lab-up.ts', what: '`lab up` of 6 hosts + 2 spares', takes: '~1 min', needs: ['root', 'lab'] },
   deploy: { file: 'deploy.ts', what: '`kspray deploy` vs ansible-playbook direct, and the Ansible tuning', takes: '30+ min', needs: ['root', 'lab', 'etcd'] },

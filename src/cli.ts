@@ -174,6 +174,26 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .addHelpText('after', '\nExamples:\n  kspray upgrade --to v1.29.5 --dry-run\n  kspray upgrade --to v1.29.5 --serial 1')
     .action(wrap(async () => (await lifecycle()).upgrade));
 
+  flowOpts(
+    program
+      .command('apply')
+      .description('make the cluster what kspray.yaml says: the plan (`kspray plan`), an approval, then each operation as its flow')
+      .option('-y, --yes', 'do not ask for approval'),
+  )
+    .addHelpText('after', '\nExamples:\n  kspray apply --dry-run\n  kspray apply\n  kspray apply --yes --no-wait')
+    .action(wrap(async () => (await import('./commands/apply.js')).apply));
+
+  program
+    .command('rebase')
+    .description("record kspray.yaml as applied for a cluster whose applied state was lost, once its Nodes match the config's hosts, roles and version")
+    .option('--dry-run', 'print what would be checked and recorded')
+    .option('--ask-become-pass', 'prompt for the sudo password of the nodes')
+    .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray rebase --dry-run\n  kspray rebase --yes')
+    .action(wrap(async () => (await import('./commands/rebase.js')).rebase));
+
   flowOpts(program.command('reset').description('wipe Kubernetes from every host (reset.yml)').option('-y, --yes', 'do not ask for the cluster name'))
     .addHelpText('after', '\nExamples:\n  kspray reset --dry-run\n  kspray reset --yes')
     .action(wrap(async () => (await lifecycle()).reset));
@@ -247,7 +267,7 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .option('--become-password-file <file>', 'read the sudo password from a file (or set KSPRAY_BECOME_PASSWORD)')
     .addHelpText('after', '\nExamples:\n  kspray health\n  kspray health -o json\n  kspray health --watch --kubeconfig ~/.kube/config --context prod')
     .action(wrap(async () => (await import('./commands/health.js')).health));
-  for (const name of ['deploy', 'add-node', 'upgrade'])
+  for (const name of ['deploy', 'add-node', 'upgrade', 'apply'])
     program.commands
       .find((c) => c.name() === name)
       ?.option('--wait-timeout <duration>', 'how long to wait for the nodes to be Ready afterwards (default 5m)')

@@ -21,7 +21,8 @@ export interface LoadedFile extends Loaded {
   checkout?: CheckoutRelease;
 }
 
-async function validate(text: string, opts: ValidateOptions = {}): Promise<Loaded> {
+/** A config text judged by the compiled parser, or by zod's pipeline when that is unsure: the same result either way. */
+export async function validateConfig(text: string, opts: ValidateOptions = {}): Promise<Loaded> {
   const fast = validateWith(text, opts, (input) => {
     const data = fastParse(input);
     return data && { success: true, data };
@@ -38,7 +39,7 @@ export async function loadConfigFile(path: string): Promise<LoadedFile> {
     throw unreadableConfig(path, e);
   }
   const dir = dirname(abs);
-  const loaded = await validate(text);
+  const loaded = await validateConfig(text);
   const spec = loaded.cluster?.config.spec.kubespray;
   const checkoutDir = spec ? resolveFrom(dir, spec.path) : undefined;
   // the checkout reader (and the hashing and serialising it loads) is loaded only when there is a checkout to read
@@ -46,7 +47,7 @@ export async function loadConfigFile(path: string): Promise<LoadedFile> {
   const checkout = reader ? await reader.readCheckoutRelease(checkoutDir!) : undefined;
   // a checkout at another tag than the config's is about to be switched (setup) and states nothing about this config
   const release = checkout?.release && checkout.tag === reader!.normalizeTag(spec!.version) ? checkout.release : undefined;
-  const final = release && !isDeepStrictEqual(release, loaded.cluster!.release) ? await validate(text, { release }) : loaded;
+  const final = release && !isDeepStrictEqual(release, loaded.cluster!.release) ? await validateConfig(text, { release }) : loaded;
   return { ...final, path: abs, dir, file: basename(abs), ...(checkout ? { checkout } : {}) };
 }
 

@@ -6,7 +6,8 @@ import { confirmTyped } from '../io/confirm.js';
 import { addNodePhases } from '../flows/add-node.js';
 import { deployPhases } from '../flows/deploy.js';
 import { runFlow } from '../flows/flow.js';
-import { removeNodePhases } from '../flows/remove-node.js';
+import { removeNodePhases, withoutHost } from '../flows/remove-node.js';
+import { copyHost } from '../config/edit.js';
 import { resetPhases } from '../flows/reset.js';
 import { waitOptions } from '../flows/wait-ready.js';
 import { roleValues } from '../config/schema.js';
@@ -39,7 +40,16 @@ export async function deploy(ctx: CommandContext, o: Common & { skipPreflight?: 
 export async function addNode(ctx: CommandContext, name: string, o: Common & { address?: string; ip?: string; role?: string[]; allowEvenEtcd?: boolean }): Promise<number> {
   const { ws, flow } = await prepare(ctx, o);
   const existing = ws.cluster.hosts.find((h) => h.name === name);
-  if (existing && !existing.pending) throw new KsprayError('BadArgument', `${name} is already a host of ${ws.cluster.name}`);
+  // loaded on use: what was applied is read with the full validation pipeline
+  const applied = await (await import('../flows/applied-state.js')).appliedState(ws.configDir, ws.cluster.name);
+  // declared in the file and never applied: the config-first form, the host as the file has it
+  const declared = Boolean(existing && !existing.pending && applied && !applied.cluster.hosts.some((h) => h.name === name));
+  if (existing && !existing.pending && !declared)
+    throw new KsprayError('BadArgument', `${name} is already a host of ${ws.cluster.name}`, {
+      hint: applied ? '`kspray plan` shows what differs from what was applied' : 'add-node NAME without --address adds a host of the file that was never applied; this cluster has no applied state (`kspray rebase` records it)',
+    });
+  if (declared && o.address && o.address !== existing!.address)
+    throw new KsprayError('BadArgument', `${name} is declared in ${ws.loaded.file} with address ${existing!.address}, not ${o.address}`, { hint: `drop --address (the file's host is added), or change the address in ${ws.loaded.file}` });
   const roles = (o.role?.length ? o.role : ['worker']).flatMap((r) => r.split(','));
   for (const r of roles) if (!(roleValues as readonly string[]).includes(r)) throw new KsprayError('BadArgument', `unknown role "${r}"`, { hint: `use ${roleValues.join(', ')}` });
   const address = existing?.address ?? o.address;
@@ -52,16 +62,21 @@ export async function addNode(ctx: CommandContext, name: string, o: Common & { a
     ignorePreflight: o.ignorePreflight ?? [],
     allowEvenEtcd: Boolean(o.allowEvenEtcd),
     resume: Boolean(existing),
+    declared,
     wait: waitOptions(o),
   };
-  return runFlow('add-node', addNodePhases(opts, ws.loaded.text), ws, flow);
+  // what the cluster then runs is what was applied plus this host, not every other change in the file
+  return runFlow('add-node', addNodePhases(opts, ws.loaded.text, ws.cluster), ws, { ...flow, ...(applied ? { applied: (text: string) => copyHost(text, applied.text, name) } : {}) });
 }
 
 export async function removeNode(ctx: CommandContext, name: string, o: Common & { unreachable?: boolean; allowEvenEtcd?: boolean }): Promise<number> {
   const { ws, flow } = await prepare(ctx, o);
   const phases = removeNodePhases(ws, { name, unreachable: Boolean(o.unreachable), allowEvenEtcd: Boolean(o.allowEvenEtcd) });
   if (!o.dryRun) await confirmTyped(ctx.reporter, `This drains ${name}, removes it from ${ws.cluster.name}${o.unreachable ? ' without touching the (unreachable) host' : ' and resets it'}.`, name, o.yes);
-  return runFlow('remove-node', phases, ws, flow);
+  const applied = await (await import('../flows/applied-state.js')).appliedState(ws.configDir, ws.cluster.name);
+  // what the cluster then runs is what was applied without this host, not every other change in the file
+  const record = applied?.cluster.hosts.some((h) => h.name === name) ? { applied: () => withoutHost(applied.text, applied.cluster, name) } : {};
+  return runFlow('remove-node', phases, ws, { ...flow, ...record });
 }
 
 export async function upgrade(

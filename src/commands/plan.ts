@@ -1,23 +1,21 @@
 // kspray plan / kspray diff: kspray.yaml against what the last successful run applied. Reads files only.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateText } from '../config-text.js';
-import { requireValidConfig } from '../config-file.js';
+import { formatForList, requireValidConfig, validateConfig } from '../config-file.js';
 import type { Cluster } from '../config/model.js';
 import { formatKube } from '../config/releases.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode, KsprayError } from '../errors.js';
-import { planChanges, type Operation } from '../flows/change-plan.js';
+import { planSteps, type ApplyOptions, type PlannedStep } from '../flows/apply.js';
+import { appliedState, type Applied } from '../flows/applied-state.js';
+import { planChanges, type ChangePlan, type Operation, type Refusal } from '../flows/change-plan.js';
+import { parsePath } from '../config/problems.js';
+import { lineOf, parseYaml } from '../config/yaml-source.js';
+import type { Reporter } from '../io/reporter.js';
+import { formatInvocation } from '../playbooks/argv.js';
+import { openWorkspace, type Workspace } from '../workspace.js';
 import { inventoryDiff, type VarChange } from '../inventory/var-diff.js';
-import { appliedFile, stateDir } from '../paths.js';
 import { runsDir } from '../runs/record.js';
-
-/** The config of the last successful run, or undefined when kspray never applied this cluster. */
-export async function appliedCluster(dir: string, name: string): Promise<Cluster | undefined> {
-  const text = await readFile(appliedFile(stateDir(dir, name)), 'utf8').catch(() => undefined);
-  // what was applied passed validation then; a rule added since must not hide it
-  return text === undefined ? undefined : validateText(text).cluster;
-}
 
 const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
 export const formatChange = (c: VarChange) => `${c.file}${c.host ? ` ${c.host}` : ''}: ${c.variable} ${show(c.old)} → ${show(c.new)}`;
@@ -39,38 +37,72 @@ function title(o: Operation): string {
   }
 }
 
-function details(o: Operation): string[] {
-  if (o.kind === 'reconfigure') return o.changes.map(formatChange);
-  if (o.kind === 'upgrade') return o.hops.map((h) => `${h.from.tag}/${formatKube(h.from.kube, true)} → ${h.to.tag}/${formatKube(h.to.kube, true)}: ${h.why}`);
-  return [];
+function details(s: PlannedStep): string[] {
+  const o = s.op;
+  const runs = s.phases.flatMap((p) => (p.playbook ? [`runs ${formatInvocation(p.playbook)}`] : []));
+  if (o.kind === 'reconfigure') return [...runs, ...o.changes.map(formatChange)];
+  if (o.kind === 'upgrade')
+    return [...runs, ...(s.flow ? [] : ['by `kspray upgrade` (see `kspray upgrade --plan`), not by apply']), ...o.hops.map((h) => `${h.from.tag}/${formatKube(h.from.kube, true)} → ${h.to.tag}/${formatKube(h.to.kube, true)}: ${h.why}`)];
+  return runs;
 }
 
-export async function plan(ctx: CommandContext, opts: { output?: string }): Promise<number> {
-  const loaded = await requireValidConfig(ctx.configPath);
-  const applied = await appliedCluster(loaded.dir, loaded.cluster.name);
-  const p = planChanges(applied, loaded.cluster);
+/** Each refusal as a config problem: file, YAML line, path, what and the way out. */
+export function refusalLines(p: Pick<ClusterPlan, 'ws' | 'refused' | 'text'>, refused: Refusal[] = p.refused): string[] {
+  const { source } = parseYaml(p.text);
+  return refused.map((x) => {
+    const line = lineOf(source, parsePath(x.path));
+    return formatForList(p.ws.loaded.file, { severity: 'error', rule: 'plan/refused', path: x.path, message: x.message, fix: x.fix, ...(line !== undefined ? { line } : {}) });
+  });
+}
+
+export interface ClusterPlan extends ChangePlan {
+  /** the config text the plan was made from */
+  text: string;
+  ws: Workspace;
+  applied: Applied | undefined;
+  steps: PlannedStep[];
+}
+
+/** The plan of the config against what was applied, each operation with the phases its flow would run. */
+export async function clusterPlan(ctx: CommandContext, o: ApplyOptions = {}): Promise<ClusterPlan> {
+  const ws = await openWorkspace(ctx);
+  const applied = await appliedState(ws.configDir, ws.cluster.name);
+  const text = ws.loaded.text;
+  const p = planChanges(applied?.cluster, ws.cluster);
+  const steps = p.refused.length ? [] : await planSteps(ws, p, applied, o);
+  return { ...p, text, ws, applied, steps };
+}
+
+/** Prints the plan (the JSON result too); true when operations are pending and none is refused. */
+export function showPlan(r: Reporter, p: ClusterPlan, extra: Record<string, unknown> = {}): boolean {
   const pending = p.operations.length > 0;
-  const r = ctx.reporter;
-  r.result({ cluster: loaded.cluster.name, applied: applied !== undefined, ...p, pending }, () => {
+  const operations = p.steps.map((s) => ({ ...s.op, ...(s.flow ? { flow: s.flow } : {}), playbooks: s.phases.flatMap((x) => (x.playbook ? [x.playbook] : [])) }));
+  r.result({ cluster: p.ws.cluster.name, applied: p.applied !== undefined, operations, refused: p.refused, changes: p.changes, pending, ...extra }, () => {
     if (p.refused.length) {
-      for (const x of p.refused) r.error(`${x.path}: ${x.message} — ${x.fix}`);
+      for (const x of refusalLines(p)) r.error(x);
       r.info(`${p.refused.length} change${p.refused.length === 1 ? '' : 's'} refused; nothing would run`);
       return;
     }
-    if (!pending) return r.success(`no changes: ${loaded.file} matches what was last applied`);
+    if (!pending) return r.success(`no changes: ${p.ws.loaded.file} matches what was last applied`);
     r.info(`${p.operations.length} operation${p.operations.length === 1 ? '' : 's'}, in the order \`kspray apply\` runs them:`);
-    p.operations.forEach((o, i) => {
-      r.print(`  ${i + 1}. ${title(o)} — ${o.reason}`);
-      for (const d of details(o)) r.print(`       ${d}`);
+    p.steps.forEach((s, i) => {
+      r.print(`  ${i + 1}. ${title(s.op)} — ${s.op.reason}`);
+      for (const d of details(s)) r.print(`       ${d}`);
     });
   });
-  return p.refused.length ? ExitCode.Config : pending ? ExitCode.ChangesPending : ExitCode.Ok;
+  return pending && !p.refused.length;
+}
+
+export async function plan(ctx: CommandContext, _opts: { output?: string }): Promise<number> {
+  const p = await clusterPlan(ctx);
+  showPlan(ctx.reporter, p);
+  return p.refused.length ? ExitCode.Config : p.operations.length ? ExitCode.ChangesPending : ExitCode.Ok;
 }
 
 /** The config a run started with (every run record keeps it). */
 async function runCluster(dir: string, id: string): Promise<Cluster> {
   const text = await readFile(join(runsDir(dir), id, 'config.yaml'), 'utf8').catch(() => undefined);
-  const cluster = text === undefined ? undefined : validateText(text).cluster;
+  const cluster = text === undefined ? undefined : (await validateConfig(text)).cluster;
   if (!cluster) throw new KsprayError('BadArgument', `run ${id} has no readable config`, { hint: '`kspray runs` lists the runs and their ids' });
   return cluster;
 }
@@ -81,7 +113,7 @@ export async function diff(ctx: CommandContext, opts: { run?: string[] }): Promi
   const loaded = await requireValidConfig(ctx.configPath);
   const [before, after] =
     runs.length === 0
-      ? [await appliedCluster(loaded.dir, loaded.cluster.name), loaded.cluster]
+      ? [(await appliedState(loaded.dir, loaded.cluster.name))?.cluster, loaded.cluster]
       : [await runCluster(loaded.dir, runs[0]!), runs[1] ? await runCluster(loaded.dir, runs[1]) : loaded.cluster];
   const changes = before ? inventoryDiff(before, after) : [];
   const [from, to] = [runs[0] ? `run ${runs[0]}` : 'what was last applied', runs[1] ? `run ${runs[1]}` : loaded.file];

@@ -16,8 +16,7 @@ function indexOfHost(doc: Document, name: string): number {
 const parse = (text: string) => parseDocument(text, { keepSourceTokens: false });
 const out = (doc: Document) => doc.toString({ lineWidth: 0 });
 
-export function addHost(text: string, host: HostInput): string {
-  const doc = parse(text);
+function appendHost(doc: Document, host: unknown): string {
   const seq = hostsSeq(doc);
   const node = doc.createNode(host) as YAMLMap;
   // match the style of the existing entries (the examples use one-line flow mappings)
@@ -25,6 +24,10 @@ export function addHost(text: string, host: HostInput): string {
   if (isMap(last) && last.flow) node.flow = true;
   seq.items.push(node);
   return out(doc);
+}
+
+export function addHost(text: string, host: HostInput): string {
+  return appendHost(parse(text), host);
 }
 
 export function setHostField(text: string, name: string, key: string, value: unknown): string {
@@ -53,4 +56,12 @@ export function setKubernetesVersion(text: string, version: string): string {
   const doc = parse(text);
   doc.setIn(['spec', 'kubernetes', 'version'], version);
   return out(doc);
+}
+
+/** Append host `name` as `from` declares it (its own keys, not the defaults validation fills in) to `text`. */
+export function copyHost(from: string, text: string, name: string): string {
+  const src = parse(from);
+  const i = indexOfHost(src, name);
+  if (i < 0) throw new KsprayError('BadArgument', `host ${name} is not in the config`);
+  return appendHost(parse(text), (hostsSeq(src).items[i] as YAMLMap).toJSON());
 }

@@ -1,5 +1,6 @@
 // kspray add-node: kubespray's documented procedure per role (docs/operations/nodes.md).
 import { addHost, setHostField } from '../config/edit.js';
+import type { Cluster } from '../config/model.js';
 import type { roleValues } from '../config/schema.js';
 import { KsprayError } from '../errors.js';
 import { checkConfigText, configPhase } from './config-update.js';
@@ -16,7 +17,9 @@ export interface AddNodeOptions {
   roles: (typeof roleValues)[number][];
   ignorePreflight?: string[];
   allowEvenEtcd?: boolean;
+  /** the host is already in the config: as pending (an add-node that failed), or declared there and never applied */
   resume: boolean;
+  declared?: boolean;
   wait?: WaitOptions;
 }
 
@@ -26,11 +29,11 @@ export function etcdQuorumNote(n: number): string {
   return `${n} members need ${q(n)} for quorum and tolerate ${n - q(n)} failure(s); ${n - 1} members tolerate ${n - 1 - q(n - 1)} — the extra member adds load and risk without adding fault tolerance`;
 }
 
-export function planAddNode(text: string, o: AddNodeOptions): string {
+/** `cluster`, when given, is the config of `text` (already valid): a host already in it needs no second validation. */
+export function planAddNode(text: string, o: AddNodeOptions, cluster?: Cluster): string {
   const host = { name: o.name, address: o.address, ...(o.ip ? { ip: o.ip } : {}), roles: o.roles, pending: true };
   const next = o.resume ? text : addHost(text, host);
-  const v = checkConfigText(next, `adding ${o.name}`);
-  const etcd = v.cluster!.etcdMembers.length;
+  const etcd = (o.resume && cluster ? cluster : checkConfigText(next, `adding ${o.name}`).cluster!).etcdMembers.length;
   if (o.roles.includes('etcd') && etcd % 2 === 0 && !o.allowEvenEtcd)
     throw new KsprayError('BadArgument', `adding ${o.name} as an etcd member leaves ${etcd} members`, {
       details: [etcdQuorumNote(etcd)],
@@ -49,15 +52,19 @@ async function restartNginxProxies(fc: FlowContext): Promise<void> {
   for (const r of res) fc.reporter.host(r.host, r.ok ? `nginx-proxy: ${r.value}` : fc.reporter.color.red(`nginx-proxy: ${String(r.error)}`));
 }
 
-export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
-  const next = planAddNode(text, o);
+export function addNodePhases(o: AddNodeOptions, text: string, cluster?: Cluster): Phase[] {
+  const next = planAddNode(text, o, cluster);
   const cp = o.roles.includes('control-plane');
   const etcd = o.roles.includes('etcd');
   const limitEtcd = ['etcd', 'kube_control_plane'];
   const phases: Phase[] = [
     configPhase(
-      o.resume ? `Resume adding ${o.name}` : `Add ${o.name} to the config (pending)`,
-      o.resume ? `${o.name} is already in the config as pending` : `append ${o.name} (${o.address}, ${o.roles.join('+')}) to spec.hosts with pending: true`,
+      o.declared ? `Add ${o.name} as the config declares it` : o.resume ? `Resume adding ${o.name}` : `Add ${o.name} to the config (pending)`,
+      o.declared
+        ? `${o.name} (${o.address}, ${o.roles.join('+')}) is in spec.hosts and was never applied`
+        : o.resume
+          ? `${o.name} is already in the config as pending`
+          : `append ${o.name} (${o.address}, ${o.roles.join('+')}) to spec.hosts with pending: true`,
       () => next,
       `adding ${o.name}`,
     ),
@@ -87,7 +94,7 @@ export function addNodePhases(o: AddNodeOptions, text: string): Phase[] {
     );
   }
   phases.push(
-    configPhase(`Mark ${o.name} as added`, `remove pending: true from ${o.name} in the config`, (fc) => setHostField(fc.ws.loaded.text, o.name, 'pending', undefined), `finishing ${o.name}`),
+    configPhase(`Mark ${o.name} as added`, `remove pending: true from ${o.name} in the config`, (fc) => (fc.ws.cluster.hosts.find((h) => h.name === o.name)?.pending ? setHostField(fc.ws.loaded.text, o.name, 'pending', undefined) : fc.ws.loaded.text), `finishing ${o.name}`),
     renderPhase(),
   );
   if (o.wait) phases.push(waitReadyPhase(() => [o.name], o.wait));

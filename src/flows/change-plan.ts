@@ -98,7 +98,8 @@ export function planChanges(applied: Cluster | undefined, current: Cluster): Cha
   // the variable diff of the config as it would be without the version change: the upgrade renders its own
   const changes = inventoryDiff(applied, current);
   const byVersion = new Set(['kube_version']);
-  const hostNames = new Set([...added, ...removed].map((h) => h.name));
+  // a host being added renders its own variables; one marked for removal (applied or not) is no reason to reconfigure
+  const hostNames = new Set([...added, ...current.hosts.filter(marked)].map((h) => h.name));
   const rest = changes.filter((c) => !byVersion.has(c.variable) && !(c.host && hostNames.has(c.host)) && !(c.variable === 'kspray_pending'));
   const touchesEtcd = added.some((h) => h.etcd || h.controlPlane) || removed.some((h) => h.etcd || h.controlPlane) || !!upgrade;
   if (touchesEtcd) operations.push({ kind: 'backup', reason: 'etcd or the control plane changes: a verified snapshot first' });

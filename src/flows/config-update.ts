@@ -16,6 +16,8 @@ export function checkConfigText(text: string, what: string) {
 
 /** Write the new config and make the workspace follow it; with `write: false` (a dry run) only the workspace follows. */
 export async function updateConfig(ws: Workspace, text: string, what: string, write = true): Promise<void> {
+  // the same text validates the same: nothing to write, nothing for the workspace to follow
+  if (text === ws.loaded.text) return;
   const v = checkConfigText(text, what);
   if (write) await writeFileAtomic(ws.loaded.path, text);
   ws.loaded = { ...ws.loaded, ...v, text, cluster: v.cluster! };

@@ -6,12 +6,14 @@ import { trapInterrupts, type Interrupts } from '../runs/interrupt.js';
 import { acquireLock } from '../runs/lock.js';
 import { lastDuration, RunRecord } from '../runs/record.js';
 import type { Workspace } from '../workspace.js';
-import { writeFileAtomic } from '../fsutil/atomic.js';
 import { rm } from 'node:fs/promises';
 import { appliedFile } from '../paths.js';
+import { recordApplied } from './applied-state.js';
+import type { PlaybookInvocation } from '../playbooks/argv.js';
+import { isPlaybookPhase } from './steps.js';
 
 /** The flows that make the cluster what the config says; the others (backup, restore) leave what was applied alone. */
-const APPLYING = new Set(['deploy', 'add-node', 'remove-node', 'upgrade']);
+const APPLYING = new Set(['deploy', 'add-node', 'remove-node', 'upgrade', 'reconfigure', 'rebase']);
 
 /** What every flow's phases get: the reporter, Ctrl-C, and where to register cleanups. */
 export interface TaskContext {
@@ -94,22 +96,32 @@ export interface FlowOptions {
   becomePassword?: string;
   ansibleArgs?: string[];
   skipKubesprayChecks?: boolean;
+  /**
+   * What applied.yaml holds after success, from the config text the flow ends with (default: that text). `kspray
+   * apply` records only what each of its flows applied, so a re-run after a failure plans the rest again.
+   */
+  applied?: (text: string) => string;
+}
+
+/** The context a flow's phases see; a dry run's has no run record, lock or Ctrl-C trap. */
+export function flowContext(name: string, ws: Workspace, o: FlowOptions, onCleanup: FlowContext['onCleanup']): FlowContext {
+  return {
+    name,
+    ws,
+    reporter: ws.ctx.reporter,
+    dryRun: Boolean(o.dryRun),
+    plan: [],
+    onCleanup,
+    ansibleArgs: o.ansibleArgs ?? [],
+    ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}),
+    ...(o.skipKubesprayChecks ? { skipKubesprayChecks: true } : {}),
+  };
 }
 
 export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: FlowOptions = {}): Promise<number> {
   const r = ws.ctx.reporter;
   const cleanups = cleanupList(r);
-  const fc: FlowContext = {
-    name,
-    ws,
-    reporter: r,
-    dryRun: Boolean(o.dryRun),
-    plan: [],
-    onCleanup: cleanups.add,
-    ansibleArgs: o.ansibleArgs ?? [],
-    ...(o.becomePassword !== undefined ? { becomePassword: o.becomePassword } : {}),
-    ...(o.skipKubesprayChecks ? { skipKubesprayChecks: true } : {}),
-  };
+  const fc = flowContext(name, ws, o, cleanups.add);
   if (fc.dryRun) return dryRun(fc, phases);
 
   const lock = await acquireLock(ws.lockFile, [name, ...process.argv.slice(3)].join(' '));
@@ -145,8 +157,8 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
     status = 'succeeded';
     code = ExitCode.Ok;
     // what the cluster now runs, for the next operator (and the next plan); a reset cluster runs nothing
-    if (APPLYING.has(name)) await writeFileAtomic(appliedFile(ws.stateDir), ws.loaded.text, 0o600);
-    else if (name === 'reset') await rm(appliedFile(ws.stateDir), { force: true });
+    if (APPLYING.has(name)) await (o.applied ? recordApplied(ws.stateDir, o.applied(ws.loaded.text)) : recordApplied(ws.stateDir, ws.loaded.text, ws.cluster.config));
+    else if (name === 'reset') await Promise.all([appliedFile(ws.stateDir), `${appliedFile(ws.stateDir)}.json`].map((f) => rm(f, { force: true })));
     r.success(`==> ${name} finished in ${formatDuration(Date.now() - began)} (run ${fc.record.result.id})`);
     return code;
   } catch (e) {
@@ -163,12 +175,19 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
   }
 }
 
+export interface PlannedPhase {
+  phase: string;
+  actions: string[];
+  /** the kubespray playbook the phase runs, with its --limit and extra vars */
+  playbook?: PlaybookInvocation;
+}
+
 /** The dry-run plan: each enabled phase's actions, with the changes the run would make to the config applied in memory. */
-export async function planFlow(fc: FlowContext, phases: Phase[]): Promise<{ phase: string; actions: string[] }[]> {
-  const plan: { phase: string; actions: string[] }[] = [];
+export async function planFlow(fc: FlowContext, phases: Phase[]): Promise<PlannedPhase[]> {
+  const plan: PlannedPhase[] = [];
   for (const p of phases) {
     if (p.when && !p.when(fc)) continue;
-    plan.push({ phase: p.title, actions: p.plan ? await p.plan(fc) : [] });
+    plan.push({ phase: p.title, actions: p.plan ? await p.plan(fc) : [], ...(isPlaybookPhase(p) ? { playbook: p.invocation(fc) } : {}) });
     await p.preview?.(fc);
   }
   return plan;

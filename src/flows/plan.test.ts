@@ -8,7 +8,14 @@ import { validateText } from '../config-text.js';
 import type { Reporter } from '../io/reporter.js';
 import { packagePath } from '../paths.js';
 import type { Workspace } from '../workspace.js';
+import { edit, validCluster } from '../../test/unit/helpers.js';
+import { formatInvocation } from '../playbooks/argv.js';
+import { buildCluster } from '../config/model.js';
+import { renderInventory } from '../inventory/render.js';
+import { inventoryDiff } from '../inventory/var-diff.js';
 import { addNodePhases } from './add-node.js';
+import { ApplySteps, applyRefusals, planSteps, type PlannedStep } from './apply.js';
+import { planChanges } from './change-plan.js';
 import { deployPhases } from './deploy.js';
 import { restorePhases } from './etcd-restore.js';
 import { planFlow, type FlowContext, type Phase } from './flow.js';
@@ -100,5 +107,61 @@ describe("a flow's dry-run and its run come from the same phases", () => {
     expect(fc.ws.cluster.hosts.map((h) => h.name)).toContain('kube04');
     expect(plan.find((p) => p.phase === `Mark kube04 as added`)).toBeDefined();
     expect(fc.ws.cluster.hosts.find((h) => h.name === 'kube04')?.pending).toBeFalsy();
+  });
+});
+
+describe("kspray apply's steps: each operation as its flow, planned from the phases it runs", () => {
+  const appliedText = homelab.replace('version: v1.29.5', 'version: v1.29.3');
+  const applied = { text: appliedText, cluster: validCluster(appliedText) };
+  // kube04 added, a label on kube02, kube03 marked for removal, a patch upgrade in the same tag
+  const current = edit(homelab, { 'spec.hosts.6': { name: 'kube04', address: '192.168.10.240', roles: ['worker'] }, 'spec.hosts.4.labels': { disk: 'ssd' }, 'spec.hosts.5.remove': true });
+  const playbooks = (s: PlannedStep) => s.phases.flatMap((p) => (p.playbook ? [formatInvocation(p.playbook)] : []));
+
+  it('lists per operation the playbooks, --limits and extra vars its flow runs, in apply order', async () => {
+    const ws = workspace(current);
+    const p = planChanges(applied.cluster, ws.cluster);
+    const steps = await planSteps(ws, p, applied, {});
+    expect(steps.map((s) => [s.flow, playbooks(s)])).toEqual([
+      ['etcd-backup', []],
+      ['add-node', ['playbooks/facts.yml', 'scale.yml --limit kube04']],
+      ['reconfigure', ['playbooks/facts.yml', 'cluster.yml --limit kube02']],
+      ['remove-node', [`remove-node.yml -e '{"node":"kube03","skip_confirmation":true}'`]],
+      ['upgrade', [`upgrade-cluster.yml -e '{"kube_version":"v1.29.5"}'`]],
+    ]);
+    // the upgrade took its own backup: a node was removed since the first one
+    expect(steps[4]!.phases.some((x) => /backup|snapshot/i.test(x.phase))).toBe(true);
+  });
+
+  it('each step records what was applied plus its own operation: a failed apply plans the rest again', async () => {
+    const ws = workspace(current);
+    const p = planChanges(applied.cluster, ws.cluster);
+    const steps = new ApplySteps(ws, p.operations, applied, {});
+    const left: string[][] = [];
+    for (let k = 0; k < p.operations.length; k++) {
+      const s = await steps.step(k);
+      const fc = context(ws);
+      for (const ph of s.phases) await ph.preview?.(fc);
+      const recorded = s.applied ? s.applied(ws.loaded.text) : undefined;
+      // the file as the step leaves it, against what it recorded
+      if (recorded) left.push(planChanges(validCluster(recorded), ws.cluster).operations.map((o) => o.kind));
+    }
+    expect(left).toEqual([['backup', 'reconfigure', 'remove-node', 'upgrade'], ['backup', 'remove-node', 'upgrade'], ['backup', 'upgrade'], []]);
+  });
+
+  it('an upgrade through several kubespray tags is left to `kspray upgrade`', () => {
+    const p = planChanges(applied.cluster, validCluster(edit(homelab, { 'spec.kubespray.version': 'v2.26.1', 'spec.kubernetes.version': 'v1.30.6' })));
+    expect(applyRefusals(p).map((r) => r.fix)).toEqual(['`kspray upgrade --plan` shows the train; run it with `kspray upgrade`, then `kspray apply` for the rest']);
+    expect(applyRefusals(planChanges(applied.cluster, validCluster(homelab)))).toEqual([]);
+  });
+});
+
+describe('what was applied, parsed once', () => {
+  it('the cluster rebuilt from the recorded parsed config renders exactly the inventory of the text', () => {
+    const text = edit(homelab, { 'spec.hosts.4.labels': { disk: 'ssd' }, 'spec.hosts.5.remove': true });
+    const c = validCluster(text);
+    const again = buildCluster(JSON.parse(JSON.stringify(c.config)));
+    const files = (x: typeof c) => renderInventory(x, { source: 'kspray.yaml', digest: '0'.repeat(64) });
+    expect(files(again)).toEqual(files(c));
+    expect(inventoryDiff(c, again)).toEqual([]);
   });
 });

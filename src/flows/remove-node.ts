@@ -1,5 +1,5 @@
 // kspray remove-node: remove-node.yml with node=NAME always set (≤ v2.27 it otherwise targets every host).
-import { etcdMemberName } from '../config/model.js';
+import { etcdMemberName, type Cluster } from '../config/model.js';
 import { removeHost } from '../config/edit.js';
 import { KsprayError } from '../errors.js';
 import type { Workspace } from '../workspace.js';
@@ -39,11 +39,17 @@ export function planRemoveNode(ws: Workspace, o: RemoveNodeOptions): string {
       });
   }
   if (h.controlPlane && c.controlPlanes.length === 1) throw new KsprayError('BadArgument', `refusing to remove ${o.name}: it is the only control plane`);
-  // pin etcd names so the remaining members keep theirs when positions shift
-  const pin = Object.fromEntries(c.etcdMembers.filter((m) => m !== h).map((m) => [m.name, etcdMemberName(c, m)]));
-  const next = removeHost(ws.loaded.text, o.name, h.etcd ? pin : {});
+  const next = withoutHost(ws.loaded.text, c, o.name);
   checkConfigText(next, `removing ${o.name}`);
   return next;
+}
+
+/** `text` (the config of `c`) without host `name`; when it was an etcd member the others' member names are pinned. */
+export function withoutHost(text: string, c: Cluster, name: string): string {
+  const h = c.hosts.find((x) => x.name === name);
+  // pin etcd names so the remaining members keep theirs when positions shift
+  const pin = h?.etcd ? Object.fromEntries(c.etcdMembers.filter((m) => m !== h).map((m) => [m.name, etcdMemberName(c, m)])) : {};
+  return removeHost(text, name, pin);
 }
 
 export function removeNodePhases(ws: Workspace, o: RemoveNodeOptions): Phase[] {

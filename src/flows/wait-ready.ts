@@ -28,23 +28,29 @@ export function parseWaitTimeout(v: string | undefined): number {
   return Number(m[1]) * mult;
 }
 
+/** A client of the cluster's API with the admin kubeconfig of a control plane (over SSH), kept in the state dir too. */
+export async function adminClient(fc: FlowContext) {
+  const { fetchAdminKubeconfig, stateKubeconfig, writeKubeconfig } = await import('../kube/kubeconfig.js');
+  const { loadClient } = await import('../health/run.js');
+  const got = await fetchAdminKubeconfig(fc.ws.cluster, flowPool(fc));
+  await writeKubeconfig(stateKubeconfig(fc.ws.stateDir), got.doc, false);
+  const yaml = stringify(got.doc);
+  return { client: await loadClient({ yaml }), yaml, server: got.server };
+}
+
 export function waitReadyPhase(nodes: (fc: FlowContext) => string[], o: WaitOptions): Phase {
   return {
     title: 'Wait for nodes Ready and check health',
     when: () => o.wait,
     plan: (fc) => [`fetch ${'/etc/kubernetes/admin.conf'} over SSH, wait up to ${formatDuration(o.timeoutMs)} for ${nodes(fc).join(', ')} to be Ready, then run \`kspray health\``],
     run: async (fc) => {
-      const { fetchAdminKubeconfig, stateKubeconfig, writeKubeconfig } = await import('../kube/kubeconfig.js');
-      const { collectHealth, loadClient, notReady } = await import('../health/run.js');
+      const { collectHealth, notReady } = await import('../health/run.js');
       const { ws, reporter: r } = fc;
       const ssh = { configDir: ws.configDir, knownHostsFile: ws.knownHostsFile, ...(fc.becomePassword !== undefined ? { becomePassword: fc.becomePassword } : {}) };
-      const got = await fetchAdminKubeconfig(ws.cluster, flowPool(fc));
-      await writeKubeconfig(stateKubeconfig(ws.stateDir), got.doc, false);
-      const yaml = stringify(got.doc);
+      const { client, yaml, server } = await adminClient(fc);
       const names = nodes(fc);
-      const client = await loadClient({ yaml });
       const began = Date.now();
-      const spin = r.spinner(`waiting for ${names.length} node(s) to be Ready (${got.server})`);
+      const spin = r.spinner(`waiting for ${names.length} node(s) to be Ready (${server})`);
       let pending = names;
       let lastError = '';
       try {

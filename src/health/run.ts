@@ -12,8 +12,7 @@ import { clusterPool } from '../ssh/pool.js';
 import { expectedNodes, expectedWorkloads } from './expect.js';
 import { KubeClient } from './kube-client.js';
 import { allInOrder } from './settle.js';
-import { parseVersion } from './skew.js';
-import { apiVersionFrom } from './skew.js';
+import { apiVersionFrom, parseVersion, type Ver } from './skew.js';
 import { PodCounter, ServiceCounter, slimNode, summarizeNode, summarizeWorkload, type NodeSummary, type WorkloadSummary } from './summarize.js';
 import { check, worst, type Check, type CheckStatus } from './types.js';
 
@@ -101,23 +100,14 @@ async function apiChecks(c: Cluster, k: KubeClient): Promise<Check[]> {
   const [readyz, livez] = await allInOrder([k.raw('/readyz?verbose'), k.raw('/livez?verbose')]);
   const out: Check[] = [check('api.reachable', 'API server reachable', 'ok', [k.server]), evaluateProbe('readyz', readyz), evaluateProbe('livez', livez), evaluateApiVersion(versionInfo, configured)];
 
-  const expected = expectedNodes(c);
-  const known = new Set(expected.map((e) => e.name));
-  const nodes = new Map<string, NodeSummary>();
-  const unexpected: string[] = [];
+  const n = nodeCollector(c);
   const pods = new PodCounter();
   const services = new ServiceCounter();
   const wanted = expectedWorkloads(c);
   const workloads = new Map<string, WorkloadSummary>();
   // every request runs at once; the order here is the order failures are reported in (allInOrder)
   const [, , , usage] = await allInOrder([
-    k.list('/api/v1/nodes', (items) => {
-      for (const n of items) {
-        const s = summarizeNode(n);
-        nodes.set(s.name, slimNode(s, known.has(s.name)));
-        if (!known.has(s.name)) unexpected.push(s.name);
-      }
-    }),
+    k.list('/api/v1/nodes', n.add),
     k.list('/api/v1/pods?fieldSelector=status.phase!%3DSucceeded,status.phase!%3DFailed', (items) => items.forEach((p) => pods.add(p))),
     k.list('/api/v1/services', (items) => items.forEach((s) => services.add(s))),
     nodeUsage(k),
@@ -126,7 +116,8 @@ async function apiChecks(c: Cluster, k: KubeClient): Promise<Check[]> {
       if (o) workloads.set(`${w.kind}/${w.namespace}/${w.name}`, summarizeWorkload(w.kind, o));
     }),
   ]);
-  out.push(...evaluateNodes(expected, nodes, unexpected, configured, api?.effective));
+  const nodes = n.found;
+  out.push(...n.evaluate(configured, api?.effective));
   out.push(...evaluateWorkloads(wanted, workloads));
   out.push(
     evaluatePodsPerNode(nodes.values(), pods.perNode),
@@ -136,6 +127,33 @@ async function apiChecks(c: Cluster, k: KubeClient): Promise<Check[]> {
     evaluateNodeUsage(usage, nodes),
   );
   return out;
+}
+
+/** The Nodes of the API against the hosts of the config, as a list callback collects them. */
+function nodeCollector(c: Cluster) {
+  const expected = expectedNodes(c);
+  const known = new Set(expected.map((e) => e.name));
+  const found = new Map<string, NodeSummary>();
+  const unexpected: string[] = [];
+  return {
+    found,
+    add: (items: Record<string, any>[]) => {
+      for (const n of items) {
+        const s = summarizeNode(n);
+        found.set(s.name, slimNode(s, known.has(s.name)));
+        if (!known.has(s.name)) unexpected.push(s.name);
+      }
+    },
+    evaluate: (configured: Ver | undefined, api: Ver | undefined) => evaluateNodes(expected, found, unexpected, configured, api),
+  };
+}
+
+/** `kspray health`'s node checks alone: every host a Node, none outside the config, roles, labels, taints, versions. */
+export async function nodeChecks(k: KubeClient, c: Cluster): Promise<Check[]> {
+  const api = apiVersionFrom((await k.get<{ gitVersion?: string; emulationMajor?: string; emulationMinor?: string }>('/version'))!);
+  const n = nodeCollector(c);
+  await k.list('/api/v1/nodes', n.add);
+  return n.evaluate(parseVersion(c.config.spec.kubernetes.version), api?.effective);
 }
 
 /** metrics.k8s.io node usage, or undefined where the metrics API is not served (skip, not fail). */

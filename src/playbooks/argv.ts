@@ -1,6 +1,6 @@
 // PURE: exactly how kspray invokes ansible-playbook — the kubespray docs' flags, plus the safety kubespray's ansible.cfg leaves out.
 import { optionString, sshOptions } from '../ssh/options.js';
-import { shq } from '../ssh/quote.js';
+import { shellJoin, shq } from '../ssh/quote.js';
 
 export interface PlaybookInvocation {
   /** relative to the kubespray dir, e.g. cluster.yml or playbooks/facts.yml */
@@ -58,16 +58,26 @@ export function checkoutEnv(s: Pick<AnsibleSettings, 'kubesprayDir' | 'callbackD
   };
 }
 
-export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): AnsibleCommand {
-  const argv = [s.ansiblePlaybook, '-i', s.inventoryFile, '-b'];
-  if (s.user) argv.push('--user', s.user);
-  if (s.privateKey) argv.push('--private-key', s.privateKey);
-  if (s.becomePasswordFile) argv.push('--become-password-file', s.becomePasswordFile);
+/** The arguments that make one playbook run what it is: --limit, tags, extra vars. */
+export function invocationArgs(inv: PlaybookInvocation): string[] {
+  const argv: string[] = [];
   if (inv.limit?.length) argv.push('--limit', inv.limit.join(','));
   if (inv.tags?.length) argv.push('--tags', inv.tags.join(','));
   if (inv.skipTags?.length) argv.push('--skip-tags', inv.skipTags.join(','));
   // JSON keeps booleans booleans (kubespray asserts several are real bools)
   if (inv.extraVars && Object.keys(inv.extraVars).length) argv.push('-e', JSON.stringify(inv.extraVars));
+  return argv;
+}
+
+/** A playbook run as the plan shows it: the playbook and its own arguments, without the settings every run shares. */
+export const formatInvocation = (inv: PlaybookInvocation) => shellJoin([inv.playbook, ...invocationArgs(inv)]);
+
+export function ansibleCommand(inv: PlaybookInvocation, s: AnsibleSettings): AnsibleCommand {
+  const argv = [s.ansiblePlaybook, '-i', s.inventoryFile, '-b'];
+  if (s.user) argv.push('--user', s.user);
+  if (s.privateKey) argv.push('--private-key', s.privateKey);
+  if (s.becomePasswordFile) argv.push('--become-password-file', s.becomePasswordFile);
+  argv.push(...invocationArgs(inv));
   if (s.verbosity) argv.push('-' + 'v'.repeat(s.verbosity));
   if (s.extraArgs?.length) argv.push(...s.extraArgs);
   argv.push(inv.playbook);

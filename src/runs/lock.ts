@@ -30,6 +30,17 @@ export function heldBy(holder: LockInfo | undefined, host: string, isAlive: (pid
   });
 }
 
+const readHolder = (path: string) =>
+  readFile(path, 'utf8')
+    .then((t) => JSON.parse(t) as LockInfo)
+    .catch(() => undefined);
+
+/** Throws when another operation holds the lock now (a check before a long run of operations, which lock each). */
+export async function checkUnlocked(path: string): Promise<void> {
+  const refused = heldBy(await readHolder(path), hostname(), alive, path);
+  if (refused) throw refused;
+}
+
 export interface Lock {
   info: LockInfo;
   release(): Promise<void>;
@@ -65,10 +76,7 @@ export async function acquireLock(path: string, command: string): Promise<Lock> 
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const holder = await readFile(path, 'utf8')
-        .then((t) => JSON.parse(t) as LockInfo)
-        .catch(() => undefined);
-      const refused = heldBy(holder, info.host, alive, path);
+      const refused = heldBy(await readHolder(path), info.host, alive, path);
       if (refused) throw refused;
       await rm(path, { force: true });
     }
