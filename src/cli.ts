@@ -150,16 +150,22 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
   flowOpts(
     program
       .command('upgrade')
-      .description('upgrade Kubernetes one minor version at a time, with an etcd backup first')
-      .requiredOption('--to <version>', 'target Kubernetes version, e.g. v1.29.5')
+      .description('upgrade Kubernetes (and kubespray, by the release train: one tag at a time), with an etcd backup first')
+      .option('--to <version>', 'target Kubernetes version (e.g. v1.29.5) or latest; without it, what kspray.yaml now says')
+      .option('--plan', 'print the whole release train (hops, Ansible, checkouts, config changes) from files only; runs nothing')
+      .option('--train', 'with --to VERSION: take the release train when the version needs more than one hop')
+      .option('--prefetch', "run kubespray's download phase before each upgrade, then upgrade with skip_downloads=true")
       .option('--skip-backup', 'do not take an etcd backup first')
       .option('--serial <n>', 'nodes upgraded at once (kubespray serial, default 20%)')
       .option('--no-drain', 'do not drain nodes (drain_nodes=false)')
       .option('--drain-timeout <duration>', 'kubespray drain_timeout, e.g. 360s')
       .option('--drain-grace-period <seconds>', 'kubespray drain_grace_period'),
   )
-    .addHelpText('after', '\nExamples:\n  kspray upgrade --to v1.29.5 --dry-run\n  kspray upgrade --to v1.29.5 --serial 1')
-    .action(wrap(async () => (await lifecycle()).upgrade));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  kspray upgrade --to v1.29.5 --dry-run\n  kspray upgrade --to v1.29.5 --serial 1\n  kspray upgrade --plan --to latest -o json\n  kspray upgrade --to latest --prefetch\n  kspray upgrade                      # to what spec.kubernetes.version / spec.kubespray.version now say',
+    )
+    .action(wrap(async () => (await import('./commands/upgrade.js')).upgrade));
 
   flowOpts(program.command('reset').description('wipe Kubernetes from every host (reset.yml)').option('-y, --yes', 'do not ask for the cluster name'))
     .addHelpText('after', '\nExamples:\n  kspray reset --dry-run\n  kspray reset --yes')

@@ -54,3 +54,10 @@ export function setKubernetesVersion(text: string, version: string): string {
   doc.setIn(['spec', 'kubernetes', 'version'], version);
   return out(doc);
 }
+
+/** Set several values under `spec` in one edit, e.g. [['kubespray', 'version'], 'v2.31.0']; undefined leaves a key alone. */
+export function setSpecValues(text: string, values: [string[], unknown][]): string {
+  const doc = parse(text);
+  for (const [path, value] of values) if (value !== undefined) doc.setIn(['spec', ...path], doc.createNode(value));
+  return out(doc);
+}
