@@ -175,7 +175,8 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .command('doctor')
     .description('check this machine: ansible version for the release, python modules, kubespray checkout, SSH key, pinned host keys')
     .addOption(output())
-    .addHelpText('after', '\nExamples:\n  kspray doctor\n  kspray doctor -c prod.yaml -o json')
+    .option('--to <version>', 'also check every hop of the release train to this version (or latest) is ready')
+    .addHelpText('after', '\nExamples:\n  kspray doctor\n  kspray doctor -c prod.yaml -o json\n  kspray doctor --to latest')
     .action(wrap(async () => (await import('./commands/doctor.js')).doctor));
 
   program
@@ -183,7 +184,8 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .description('clone the configured kubespray release and create a venv with its requirements.txt')
     .option('--repository <url>', 'git URL to clone from (default: spec.kubespray.repository or upstream)')
     .option('--no-venv', 'only clone; do not create the virtualenv')
-    .addHelpText('after', '\nExamples:\n  kspray setup\n  kspray setup --repository /srv/mirrors/kubespray.git')
+    .option('--to <version>', 'also every tag of the release train to this version (or latest), each in its own checkout')
+    .addHelpText('after', '\nExamples:\n  kspray setup\n  kspray setup --repository /srv/mirrors/kubespray.git\n  kspray setup --to latest')
     .action(wrap(async () => (await import('./commands/setup.js')).setup));
 
   const hosts = program

@@ -1,14 +1,14 @@
 // Where each tag of the release train lives on this machine: a checkout per tag, side by side, and a venv per
 // distinct requirements.txt. Reads files only.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { requirementsVenvDir, tagCheckoutDir } from '../paths.js';
-import type { Workspace } from '../workspace.js';
+import { requirementsVenv, type Workspace } from '../workspace.js';
 
 export interface TagLayout {
   tag: string;
   checkout: string;
-  /** the venv, or where it will be once the checkout's requirements.txt is known */
+  /** the venv, or (before the checkout exists) a placeholder that says what names it: a shell word, as plans print it */
   venv: string;
   /** the checkout exists (its requirements.txt named the venv) */
   checkedOut: boolean;
@@ -37,16 +37,12 @@ export function layoutBase(ws: Workspace): LayoutBase {
   };
 }
 
-/** The venv for a checkout: one per distinct requirements.txt. */
-export function venvForCheckout(env: NodeJS.ProcessEnv, checkout: string): string | undefined {
-  const req = join(checkout, 'requirements.txt');
-  return existsSync(req) ? requirementsVenvDir(env, readFileSync(req)) : undefined;
-}
+export const venvForCheckout = requirementsVenv;
 
 export function tagLayout(b: LayoutBase, tag: string): TagLayout {
   const checkout = tagCheckoutDir(b.kubesprayDir, b.tag, tag);
   const checkedOut = existsSync(join(checkout, 'requirements.txt'));
-  const venv = tag === b.tag && b.venv ? b.venv : (venvForCheckout(b.env, checkout) ?? join(requirementsVenvDir(b.env, ''), '..', `kubespray-req-<sha256 of ${tag}'s requirements.txt>`));
+  const venv = tag === b.tag && b.venv ? b.venv : (venvForCheckout(b.env, checkout) ?? join(requirementsVenvDir(b.env, ''), '..', `kubespray-req-SHA12_OF_${tag}_REQUIREMENTS`));
   const venvReady = tag === b.tag && b.venv ? existsSync(join(venv, 'bin', 'ansible-playbook')) : existsSync(join(venv, '.kspray-complete'));
   return { tag, checkout, venv, checkedOut, venvReady };
 }

@@ -105,3 +105,12 @@ export function trainLines(t: ResolvedTrain, hops: HopView[]): string[] {
   return lines;
 }
 
+
+/** The train `setup` and `doctor` prepare for: `--to`, else the config-first one when the config moved past what was applied. */
+export function pendingTrain(ws: Workspace, applied: Cluster | undefined, to: string | undefined): ResolvedTrain | undefined {
+  if (to !== undefined) return resolveTrain(ws, applied, to);
+  const c = ws.cluster;
+  if (!applied?.release || !applied.kube || !c.kube) return undefined;
+  const same = applied.release.tag === c.release!.tag && v(applied.kube) === v(c.kube);
+  return same ? undefined : resolveTrain(ws, applied, undefined);
+}
