@@ -1,12 +1,11 @@
 // kspray setup: clone the configured kubespray release and build a venv with its requirements.txt (flows/setup.ts);
 // with a release train ahead (`--to`, or a config edited past what was applied), every tag of it beside the first.
-import { join } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { runTask } from '../flows/flow.js';
 import { DEFAULT_REPO, setupPhases, type SetupContext } from '../flows/setup.js';
 import { pendingTrain, trainView } from '../flows/train.js';
 import { venvForCheckout } from '../flows/train-layout.js';
-import { cacheRoot, resolveFrom } from '../paths.js';
+import { resolveFrom } from '../paths.js';
 import { openWorkspace } from '../workspace.js';
 import { appliedCluster } from './plan.js';
 
@@ -17,7 +16,8 @@ export async function setup(ctx: CommandContext, o: { repository?: string; venv?
   // config-first: the configured checkout stays at the tag the cluster runs; the train's tags go beside it
   const tag = train?.mode === 'config' ? train.from.tag : spec.kubespray.version;
   const dir = resolveFrom(ws.configDir, spec.kubespray.path);
-  const venv = o.venv === false ? undefined : spec.kubespray.venv ? resolveFrom(ws.configDir, spec.kubespray.venv) : join(cacheRoot(ctx.env), 'venvs', `kubespray-${tag}`);
+  // spec.kubespray.venv is built as configured; else one venv per distinct requirements.txt (venvOf)
+  const venv = o.venv !== false && spec.kubespray.venv ? resolveFrom(ws.configDir, spec.kubespray.venv) : undefined;
   const repository = o.repository ?? spec.kubespray.repository ?? DEFAULT_REPO;
   const more = train ? trainView(ws, train).filter((h) => h.checkout !== dir).map((h) => ({ tag: h.to.tag, dir: h.checkout })) : [];
   const seen = new Set<string>();

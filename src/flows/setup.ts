@@ -81,9 +81,15 @@ export function setupPhases(): Phase<SetupContext>[] {
     },
     {
       title: "Build the venv with the release's requirements.txt",
-      when: (c) => c.venv !== undefined,
+      when: (c) => c.venv !== undefined || c.venvOf !== undefined,
       async run(c) {
-        const venv = c.venv!;
+        if (c.venv === undefined) {
+          // the venv of this requirements.txt, shared by every tag that pins the same Ansible
+          const venv = c.venvOf!(c.dir);
+          c.reporter.info(`venv: ${venv} (${await ensureVenv(c.reporter, { dir: c.dir, venv })})`);
+          return;
+        }
+        const venv = c.venv;
         if (!existsSync(join(venv, 'bin', 'pip'))) await step(c.reporter, `python3 -m venv ${venv}`, ['python3', '-m', 'venv', venv]);
         await step(c.reporter, `pip install -r requirements.txt`, [join(venv, 'bin', 'pip'), 'install', '-q', '-r', join(c.dir, 'requirements.txt')]);
         c.reporter.info(`venv: ${venv}`);
