@@ -109,7 +109,7 @@ export function trainPhases(ws: Workspace, t: ResolvedTrain, o: StepOptions): Ph
         await writeFileAtomic(appliedFile(fc.ws.stateDir), applied, 0o600);
         await updateConfig(fc.ws, next, `recording ${hop.to.tag}`);
         const done = { hop: i + 1, of: n, tag: hop.to.tag, kube: v(hop.to.kube) };
-        if (fc.record) (fc.record.result as unknown as { train?: unknown[] }).train = [...((fc.record.result as unknown as { train?: unknown[] }).train ?? []), done];
+        if (fc.record) (fc.record.result.train ??= []).push(done);
         fc.reporter.event({ type: 'train_hop', ...done });
         fc.reporter.success(`hop ${i + 1}/${n} done: ${hop.to.tag} / ${v(hop.to.kube)}`);
       },

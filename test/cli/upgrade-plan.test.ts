@@ -67,4 +67,21 @@ describe('kspray upgrade --plan', () => {
     expect(p.code, p.stderr).toBe(0);
     expect((JSON.parse(p.stdout) as { mode: string; hops: { to: { tag: string } }[] }).hops.map((h) => h.to.tag)).toEqual(['v2.26.1', 'v2.27.0']);
   });
+
+  it('--to latest --prefetch --dry-run: one flow, per hop the checkout, the download phase, then the upgrade with skip_downloads', async () => {
+    const cwd = await homelab();
+    const r = await kspray(cwd, ['upgrade', '--to', 'latest', '--prefetch', '--dry-run', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { plan: { phase: string; actions: string[] }[] }).plan;
+    const hop7 = plan.filter((p) => p.phase.startsWith('Hop 7/7 (v2.32.0, v1.36.4)'));
+    expect(hop7.map((p) => p.phase.replace(/^Hop 7\/7 \(v2\.32\.0, v1\.36\.4\): /, ''))).toEqual(
+      expect.arrayContaining(['kubespray v2.32.0 checkout and venv', "Pre-download 1.36.4's files and images (upgrade-cluster.yml --tags download)", 'Run upgrade-cluster.yml -e kube_version=1.36.4', 'record v2.32.0 / v1.36.4']),
+    );
+    const run = hop7.find((p) => p.phase.endsWith('Run upgrade-cluster.yml -e kube_version=1.36.4'))!;
+    expect(run.actions.join(' ')).toMatch(/skip_downloads/);
+    expect(run.actions.join(' ')).toContain(join(cwd, 'kubespray-v2.32.0'));
+    // the preflight runs once, before the first hop; nothing was written
+    expect(plan.filter((p) => p.phase.endsWith(': Preflight'))).toHaveLength(1);
+    expect(readFileSync(join(cwd, 'kspray.yaml'), 'utf8')).toMatch(/^    version: v2\.25\.0$/m);
+  });
 });

@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { requirementsVenvDir } from '../../src/paths.js';
 import { BUNDLE, realSkipReason } from '../real/kubespray.js';
-import { kspray } from './helpers.js';
+import { kspray, writeSetupConfig } from './helpers.js';
 
 const skip = realSkipReason();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-train-setup-'));
@@ -16,20 +16,7 @@ const tagOf = async (dir: string) => (await execa('git', ['-C', dir, 'describe',
 
 describe.skipIf(skip)(`kspray setup --to: the train's tags side by side${skip ? ` (${skip})` : ''}`, () => {
   it('checks out v2.27.1 and v2.28.1 beside each other, each with the venv of its requirements.txt', async () => {
-    fs.writeFileSync(
-      config,
-      `apiVersion: kspray.io/v1alpha1
-kind: Cluster
-metadata: { name: train-setup }
-spec:
-  kubespray: { version: v2.27.1, path: ./kubespray, repository: ${BUNDLE} }
-  kubernetes: { version: v1.31.9 }
-  ssh: { user: kspray, keyFile: ./key }
-  hosts:
-    - { name: cp1, address: 10.70.0.11, roles: [control-plane, etcd, worker] }
-`,
-    );
-    fs.writeFileSync(path.join(work, 'key'), 'not a real key\n', { mode: 0o600 });
+    writeSetupConfig(work, { name: 'train-setup', kubespray: `version: v2.27.1, path: ./kubespray, repository: ${BUNDLE}`, kubernetes: 'v1.31.9' });
     const r = await kspray(['-c', config, 'setup', '--to', 'v1.32.8'], { cwd: work, timeoutMs: 1_500_000 });
     expect(r.code, r.all).toBe(0);
     const dirs = { 'v2.27.1': path.join(work, 'kubespray'), 'v2.28.1': path.join(work, 'kubespray-v2.28.1') };
