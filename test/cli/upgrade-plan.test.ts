@@ -84,4 +84,17 @@ describe('kspray upgrade --plan', () => {
     expect(plan.filter((p) => p.phase.endsWith(': Preflight'))).toHaveLength(1);
     expect(readFileSync(join(cwd, 'kspray.yaml'), 'utf8')).toMatch(/^    version: v2\.25\.0$/m);
   });
+
+  it('config-first --dry-run: from what was applied to what the config says, the config keeps naming the target', async () => {
+    const cwd = await homelab();
+    applyAsIs(cwd);
+    setVersion(cwd, 'v2.27.0');
+    const r = await kspray(cwd, ['upgrade', '--dry-run', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { plan: { phase: string; actions: string[] }[] }).plan;
+    expect(plan.filter((p) => /checkout and venv$/.test(p.phase)).map((p) => p.phase)).toEqual(['Hop 1/2 (v2.26.1, v1.29.5): kubespray v2.26.1 checkout and venv', 'Hop 2/2 (v2.27.0, v1.29.5): kubespray v2.27.0 checkout and venv']);
+    const record = plan.find((p) => p.phase === 'Hop 1/2 (v2.26.1, v1.29.5): record v2.26.1 / v1.29.5')!;
+    expect(record.actions[0]).toMatch(/^set spec\.kubespray\.path\/venv in the config and write applied\.yaml/);
+    expect(plan.find((p) => p.phase.endsWith('Run upgrade-cluster.yml -e kube_version=v1.29.5'))!.actions.join(' ')).toContain(join(cwd, 'kubespray-v2.26.1'));
+  });
 });
