@@ -39,6 +39,7 @@ const benches: Record<string, Bench> = {
   deploy: { file: 'deploy.ts', what: '`kspray deploy` vs ansible-playbook direct, and the Ansible tuning', takes: '30+ min', needs: ['root', 'lab', 'etcd'] },
   'etcd-backup': { file: 'etcd-backup.ts', what: '`kspray etcd-backup` vs `ssh etcdctl snapshot save` + scp', takes: '~15 min', needs: ['root', 'lab', 'etcd'] },
   certs: { file: 'certs.ts', what: '`kspray certs` vs `ssh host sudo openssl x509 -enddate` file by file, 6 hosts', takes: '~3 min', needs: ['root', 'lab', 'etcd', 'kubeApiserver'] },
+  train: { file: 'train.ts', what: '`kspray upgrade --plan` of the 7-hop reference train, and one hop\'s own overhead', takes: '~10 s', needs: [] },
   health: { file: 'health.ts', what: '`kspray health` vs kubectl on 5,000 nodes / 20,000 pods', takes: '~10 min', needs: ['root', 'lab', 'etcd', 'kubeApiserver'] },
 };
 const whyNot = (b: Bench) => b.needs.map((n) => need[n]()).find((r) => r !== undefined);

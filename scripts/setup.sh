@@ -14,9 +14,9 @@ CACHE_DIR="${KSPRAY_CACHE_DIR:-$HOME/.cache/kspray}"
 # shellcheck source=lib/steps.sh
 source "$REPO_DIR/scripts/lib/steps.sh"
 APT_PACKAGES=(openssh-server sudo etcd-server etcd-client iproute2 python3-venv openssl hyperfine age time git)
-# lab venvs by ansible-core series: 2.16 for the lab's default release, 2.17 for the stand-in playing v2.29–v2.30
+# lab venvs by ansible-core series: 2.16 for the lab's default release, 2.17/2.18/2.19 for the stand-in playing v2.29–v2.30/v2.31/v2.32
 # (it enforces each release's Ansible range, as kubespray does)
-declare -A ANSIBLE_CORE=([2.16]="ansible-core>=2.16.4,<2.17" [2.17]="ansible-core>=2.17.3,<2.18")
+declare -A ANSIBLE_CORE=([2.16]="ansible-core>=2.16.4,<2.17" [2.17]="ansible-core>=2.17.3,<2.18" [2.18]="ansible-core>=2.18.0,<2.19" [2.19]="ansible-core>=2.19.0,<2.20")
 PIP_EXTRAS=("jmespath" "netaddr")
 KUBE_VERSION="${KSPRAY_KUBE_VERSION:-$(sed -n 's/^DEFAULT_VERSION=//p' "$REPO_DIR/scripts/build-kube-apiserver.sh")}"
 PRESENT=()

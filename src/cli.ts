@@ -163,16 +163,22 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
   flowOpts(
     program
       .command('upgrade')
-      .description('upgrade Kubernetes one minor version at a time, with an etcd backup first')
-      .requiredOption('--to <version>', 'target Kubernetes version, e.g. v1.29.5')
+      .description('upgrade Kubernetes (and kubespray, by the release train: one tag at a time), with an etcd backup first')
+      .option('--to <version>', 'target Kubernetes version (e.g. v1.29.5) or latest; without it, what kspray.yaml now says')
+      .option('--plan', 'print the whole release train (hops, Ansible, checkouts, config changes) from files only; runs nothing')
+      .option('--train', 'with --to VERSION: take the release train when the version needs more than one hop')
+      .option('--prefetch', "run kubespray's download phase before each upgrade, then upgrade with skip_downloads=true")
       .option('--skip-backup', 'do not take an etcd backup first')
       .option('--serial <n>', 'nodes upgraded at once (kubespray serial, default 20%)')
       .option('--no-drain', 'do not drain nodes (drain_nodes=false)')
       .option('--drain-timeout <duration>', 'kubespray drain_timeout, e.g. 360s')
       .option('--drain-grace-period <seconds>', 'kubespray drain_grace_period'),
   )
-    .addHelpText('after', '\nExamples:\n  kspray upgrade --to v1.29.5 --dry-run\n  kspray upgrade --to v1.29.5 --serial 1')
-    .action(wrap(async () => (await lifecycle()).upgrade));
+    .addHelpText(
+      'after',
+      '\nExamples:\n  kspray upgrade --to v1.29.5 --dry-run\n  kspray upgrade --to v1.29.5 --serial 1\n  kspray upgrade --plan --to latest -o json\n  kspray upgrade --to latest --prefetch\n  kspray upgrade                      # to what spec.kubernetes.version / spec.kubespray.version now say',
+    )
+    .action(wrap(async () => (await import('./commands/upgrade.js')).upgrade));
 
   flowOpts(
     program
@@ -202,7 +208,8 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .command('doctor')
     .description('check this machine: ansible version for the release, python modules, kubespray checkout, SSH key, pinned host keys')
     .addOption(output())
-    .addHelpText('after', '\nExamples:\n  kspray doctor\n  kspray doctor -c prod.yaml -o json')
+    .option('--to <version>', 'also check every hop of the release train to this version (or latest) is ready')
+    .addHelpText('after', '\nExamples:\n  kspray doctor\n  kspray doctor -c prod.yaml -o json\n  kspray doctor --to latest')
     .action(wrap(async () => (await import('./commands/doctor.js')).doctor));
 
   program
@@ -210,7 +217,8 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .description('clone the configured kubespray release and create a venv with its requirements.txt')
     .option('--repository <url>', 'git URL to clone from (default: spec.kubespray.repository or upstream)')
     .option('--no-venv', 'only clone; do not create the virtualenv')
-    .addHelpText('after', '\nExamples:\n  kspray setup\n  kspray setup --repository /srv/mirrors/kubespray.git')
+    .option('--to <version>', 'also every tag of the release train to this version (or latest), each in its own checkout')
+    .addHelpText('after', '\nExamples:\n  kspray setup\n  kspray setup --repository /srv/mirrors/kubespray.git\n  kspray setup --to latest')
     .action(wrap(async () => (await import('./commands/setup.js')).setup));
 
   const hosts = program

@@ -1,6 +1,6 @@
 // Everything a cluster operation needs, resolved once: the valid config, its state paths, the tools it runs.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { PLACEHOLDER_RULE } from './config/rules/placeholders.js';
 import { KsprayError } from './errors.js';
 import type { Cluster } from './config/model.js';
 import type { CommandContext } from './context.js';
-import { cacheRoot, inventoryDir, packagePath, resolveFrom, stateDir } from './paths.js';
+import { cacheRoot, inventoryDir, packagePath, requirementsVenvDir, resolveFrom, stateDir } from './paths.js';
 
 export interface Workspace {
   ctx: CommandContext;
@@ -35,8 +35,16 @@ export function findAnsiblePlaybook(c: Cluster, configDir: string, env: NodeJS.P
     venv && join(resolveFrom(configDir, venv), 'bin', 'ansible-playbook'),
     env.VIRTUAL_ENV && join(env.VIRTUAL_ENV, 'bin', 'ansible-playbook'),
     join(cacheRoot(env), 'venvs', `kubespray-${c.config.spec.kubespray.version}`, 'bin', 'ansible-playbook'),
+    // the venv of the checkout's requirements.txt, as the release train and `kspray setup --to` build it
+    ((v) => v && join(v, 'bin', 'ansible-playbook'))(requirementsVenv(env, resolveFrom(configDir, c.config.spec.kubespray.path))),
   ].filter((x): x is string => Boolean(x));
   return candidates.find((p) => existsSync(p)) ?? 'ansible-playbook';
+}
+
+/** The venv for a checkout: one per distinct requirements.txt (undefined without one). */
+export function requirementsVenv(env: NodeJS.ProcessEnv, checkout: string): string | undefined {
+  const req = join(checkout, 'requirements.txt');
+  return existsSync(req) ? requirementsVenvDir(env, readFileSync(req)) : undefined;
 }
 
 /** The cluster's own known_hosts: spec.ssh.knownHostsFile, else in its state dir. */

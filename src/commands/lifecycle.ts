@@ -14,7 +14,7 @@ import { roleValues } from '../config/schema.js';
 import { openWorkspace } from '../workspace.js';
 import { checkFlowArgs, type FlowArgs } from './flow-args.js';
 
-interface Common extends BecomeOptions {
+export interface Common extends BecomeOptions {
   dryRun?: boolean;
   ignorePreflight?: string[];
   yes?: boolean;
@@ -24,7 +24,7 @@ interface Common extends BecomeOptions {
   skipKubesprayChecks?: boolean;
 }
 
-async function prepare(ctx: CommandContext, o: Common & FlowArgs) {
+export async function prepare(ctx: CommandContext, o: Common & FlowArgs) {
   checkFlowArgs(o);
   const ws = await openWorkspace(ctx, { forHosts: true });
   if (ws.loaded.warnings.length) ctx.reporter.warn(`${ws.loaded.warnings.length} config warning(s); \`kspray validate\` lists them`);
@@ -77,26 +77,6 @@ export async function removeNode(ctx: CommandContext, name: string, o: Common & 
   // what the cluster then runs is what was applied without this host, not every other change in the file
   const record = applied?.cluster.hosts.some((h) => h.name === name) ? { applied: () => withoutHost(applied.text, applied.cluster, name) } : {};
   return runFlow('remove-node', phases, ws, { ...flow, ...record });
-}
-
-export async function upgrade(
-  ctx: CommandContext,
-  o: Common & { to: string; skipBackup?: boolean; serial?: string; drain?: boolean; drainTimeout?: string; drainGracePeriod?: string },
-): Promise<number> {
-  const { ws, flow } = await prepare(ctx, o);
-  // loaded on use: the backup phases bring in the SSH client, which the other flows load only when they connect
-  const { upgradePhases } = await import('../flows/upgrade.js');
-  const phases = upgradePhases(ws, {
-    to: o.to,
-    skipBackup: Boolean(o.skipBackup),
-    drain: o.drain !== false,
-    ignorePreflight: o.ignorePreflight ?? [],
-    ...(o.serial ? { serial: o.serial } : {}),
-    ...(o.drainTimeout ? { drainTimeout: o.drainTimeout } : {}),
-    ...(o.drainGracePeriod ? { drainGracePeriod: Number(o.drainGracePeriod) } : {}),
-    wait: waitOptions(o),
-  });
-  return runFlow('upgrade', phases, ws, flow);
 }
 
 export async function reset(ctx: CommandContext, o: Common): Promise<number> {

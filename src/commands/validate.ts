@@ -6,6 +6,11 @@ import { loadConfigFile } from '../config-file.js';
 import { formatProblem, type Problem } from '../config/problems.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../errors.js';
+import type { Cluster } from '../config/model.js';
+import { tagStepProblem } from '../config/train.js';
+import { lineOf, parseYaml } from '../config/yaml-source.js';
+import { existsSync } from 'node:fs';
+import { appliedFile, stateDir } from '../paths.js';
 
 export interface ValidateOptions {
   kubespray?: boolean;
@@ -17,7 +22,9 @@ export async function validate(ctx: CommandContext, o: ValidateOptions = {}): Pr
   const file = relative(ctx.cwd, loaded.path) || loaded.path;
   // kubespray is asked only about a config kspray can render
   const ks = o.kubespray && loaded.errors.length === 0 && loaded.cluster ? await (await import('./validate-kubespray.js')).kubesprayChecks(ctx, loaded) : undefined;
-  const errors: Problem[] = [...loaded.errors, ...(ks?.problems ?? [])];
+  const train = loaded.errors.length === 0 && loaded.cluster ? await trainProblem(loaded.dir, loaded.text, loaded.cluster) : undefined;
+  if (train) loaded.problems.push(train);
+  const errors: Problem[] = [...loaded.errors, ...(train ? [train] : []), ...(ks?.problems ?? [])];
   const valid = errors.length === 0;
   const cap = valid && loaded.cluster ? clusterCapacity(loaded.cluster) : undefined;
   const capacity = cap?.ok ? cap.value : undefined;
@@ -38,6 +45,17 @@ export async function validate(ctx: CommandContext, o: ValidateOptions = {}): Pr
     if (capacity) r.info(capacityLine(capacity));
   });
   return valid ? ExitCode.Ok : ExitCode.Config;
+}
+
+/** A config edit that skips a kubespray tag relative to what was last applied, with the train to take instead. */
+async function trainProblem(dir: string, text: string, cluster: Cluster): Promise<Problem | undefined> {
+  // loaded only for a cluster kspray applied: reading applied.yaml brings in the zod pipeline
+  if (!existsSync(appliedFile(stateDir(dir, cluster.name)))) return undefined;
+  const applied = await (await import('./plan.js')).appliedCluster(dir, cluster.name);
+  if (!applied?.release || !applied.kube) return undefined;
+  const p = tagStepProblem({ release: applied.release, kube: applied.kube }, cluster);
+  const line = p && lineOf(parseYaml(text).source, ['spec', 'kubespray', 'version']);
+  return p && line !== undefined ? { ...p, line } : p;
 }
 
 /** The planning numbers in one line: the same figures `kspray docs` and `kspray health` use. */

@@ -65,3 +65,10 @@ export function copyHost(from: string, text: string, name: string): string {
   if (i < 0) throw new KsprayError('BadArgument', `host ${name} is not in the config`);
   return appendHost(parse(text), (hostsSeq(src).items[i] as YAMLMap).toJSON());
 }
+
+/** Set several values under `spec` in one edit, e.g. [['kubespray', 'version'], 'v2.31.0']; undefined leaves a key alone. */
+export function setSpecValues(text: string, values: [string[], unknown][]): string {
+  const doc = parse(text);
+  for (const [path, value] of values) if (value !== undefined) doc.setIn(['spec', ...path], doc.createNode(value));
+  return out(doc);
+}

@@ -3,6 +3,7 @@
 // from and the one it reaches.
 import { migrate, minorOf, type HopChange } from './migrations.js';
 import type { Cluster } from './model.js';
+import type { Problem } from './problems.js';
 import { canDeploy, describeRange, formatKube, releases, type KubeVersion, type Release } from './releases.js';
 
 export interface Hop {
@@ -112,4 +113,30 @@ export function planTrain(cluster: Cluster, from: { release: Release; kube: Kube
     extraVars = m.extraVars;
   }
   return { ok: true, hops, target: { tag: cur.tag, kube: target } };
+}
+
+/**
+ * The validate rule against what was last applied: the config's kubespray tag must run the Kubernetes version the
+ * cluster runs and be at most the next kubespray minor (kubespray moves one tag at a time). `kspray upgrade` takes the
+ * train that gets there; the problem names it.
+ */
+export function tagStepProblem(applied: { release: Release; kube: KubeVersion }, cluster: Cluster, table: Release[] = releases): Problem | undefined {
+  const to = cluster.release;
+  if (!to || to.tag === applied.release.tag || minorOf(to.tag) < minorOf(applied.release.tag)) return undefined;
+  const skips = minorOf(to.tag) > minorOf(applied.release.tag) + 1;
+  const cannot = !canDeploy(to, applied.kube);
+  if (!skips && !cannot) return undefined;
+  const t = planTrain(cluster, applied, { tag: to.tag, kube: cluster.kube ?? applied.kube }, table);
+  const why = skips
+    ? `skips ${Array.from({ length: minorOf(to.tag) - minorOf(applied.release.tag) - 1 }, (_, i) => `v2.${minorOf(applied.release.tag) + i + 1}`).join(', ')}`
+    : `cannot run the ${v(applied.kube)} the cluster runs (it has ${describeRange(to)})`;
+  return {
+    severity: 'error',
+    rule: 'versions/kubespray-train',
+    path: 'spec.kubespray.version',
+    message: `kubespray ${to.tag} ${why}: the cluster was last applied at ${applied.release.tag} / ${v(applied.kube)}, and kubespray moves one tag at a time`,
+    fix: t.ok
+      ? `run \`kspray upgrade\`, which takes the release train ${t.hops.map((h) => `${h.to.tag}/${v(h.to.kube)}`).join(' → ')} (\`kspray upgrade --plan\` shows it)`
+      : `${t.reason}; ${t.fix}`,
+  };
 }

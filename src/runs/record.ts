@@ -21,6 +21,8 @@ export interface RunResult {
   steps: { title: string; command?: string; status: string; durationMs?: number }[];
   failures: { host: string; task: string; msg: string; unreachable: boolean }[];
   recap?: Record<string, unknown>;
+  /** the release train's hops this run completed, in order */
+  train?: { hop: number; of: number; tag: string; kube: string }[];
 }
 
 export const runsDir = (configDir: string) => join(configDir, '.kspray', 'runs');

@@ -93,3 +93,23 @@ export function useLab(name: string, octet: number, opts: { hosts?: number; spar
     },
   };
 }
+
+/** A one-host config for the setup tests (no lab: kspray only clones and builds venvs for it), with its key file. */
+export function writeSetupConfig(dir: string, o: { name: string; kubespray: string; kubernetes: string; extra?: string }): string {
+  const file = path.join(dir, 'kspray.yaml');
+  fs.writeFileSync(
+    file,
+    `apiVersion: kspray.io/v1alpha1
+kind: Cluster
+metadata: { name: ${o.name} }
+spec:
+  kubespray: { ${o.kubespray} }
+  kubernetes: { version: ${o.kubernetes} }
+  ssh: { user: kspray, keyFile: ./key }
+${o.extra ?? ''}  hosts:
+    - { name: cp1, address: 10.70.0.11, roles: [control-plane, etcd, worker] }
+`,
+  );
+  fs.writeFileSync(path.join(dir, 'key'), 'not a real key\n', { mode: 0o600 });
+  return file;
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_DIR } from '../lab/index.js';
-import { kspray } from './helpers.js';
+import { kspray, writeSetupConfig } from './helpers.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kspray-setup-'));
 const upstream = path.join(work, 'upstream');
@@ -22,22 +22,12 @@ beforeAll(async () => {
   await git(['tag', 'v2.25.0']);
   await git(['commit', '-q', '--allow-empty', '-m', 'next release']);
   await git(['tag', 'v2.25.1']);
-  fs.writeFileSync(
-    config,
-    `apiVersion: kspray.io/v1alpha1
-kind: Cluster
-metadata: { name: setup-test }
-spec:
-  kubespray: { version: v2.25.0, path: ./kubespray, repository: ${upstream}, venv: ./venv }
-  kubernetes: { version: v1.29.5 }
-  ssh: { user: kspray, keyFile: ./key }
-  dns: { domain: cluster.local }
-  etcd: { quotaBackendBytes: 2147483648 }
-  hosts:
-    - { name: cp1, address: 10.70.0.11, roles: [control-plane, etcd, worker] }
-`,
-  );
-  fs.writeFileSync(path.join(work, 'key'), 'not a real key\n', { mode: 0o600 });
+  writeSetupConfig(work, {
+    name: 'setup-test',
+    kubespray: `version: v2.25.0, path: ./kubespray, repository: ${upstream}, venv: ./venv`,
+    kubernetes: 'v1.29.5',
+    extra: '  dns: { domain: cluster.local }\n  etcd: { quotaBackendBytes: 2147483648 }\n',
+  });
 }, 60_000);
 
 describe('setup and doctor', () => {

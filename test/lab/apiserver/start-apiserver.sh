@@ -30,7 +30,7 @@
 # The serving cert is re-issued (from the same CA) if it lacks the listen address.
 #
 # Data dir: kube-apiserver.pid, kube-apiserver.log, kube-apiserver.args.
-# Idempotent: if the pidfile names a live kube-apiserver it only waits for /readyz.
+# Idempotent: if the pidfile names a live kube-apiserver with the same extra arguments it only waits for /readyz.
 # Prints the admin kubeconfig path on success (stdout); progress goes to stderr.
 set -euo pipefail
 
@@ -141,11 +141,19 @@ args=(
 )
 args+=("${extra_args[@]}")
 
+# a running one started with other extra arguments (an upgrade changed the emulated version) is restarted, as
+# kubeadm replaces the static pod; the rest of the arguments follow from the host and stay
+want_extra="$(printf '%q ' "${extra_args[@]}")"
+if pid="$(live_pid "$pidfile" kube-apiserver)" && [ "$(cat "$data_dir/kube-apiserver.extra-args" 2>/dev/null)" != "$want_extra" ]; then
+  log "kube-apiserver (pid $pid) runs with other extra arguments: restarting it"
+  stop_pidfile "$pidfile" kube-apiserver
+fi
 if pid="$(live_pid "$pidfile" kube-apiserver)"; then
   log "kube-apiserver already running (pid $pid)"
 else
   rm -f "$pidfile"
   printf '%q ' "$bin" "${args[@]}" >"$data_dir/kube-apiserver.args"; echo >>"$data_dir/kube-apiserver.args"
+  printf '%s' "$want_extra" >"$data_dir/kube-apiserver.extra-args"
   log "starting kube-apiserver on $server_url (log: $logfile)"
   # setsid: own session, so it outlives the ssh session / shell that started it
   setsid "$bin" "${args[@]}" </dev/null >>"$logfile" 2>&1 &
