@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import type { CommandContext } from '../context.js';
 import { runTask } from '../flows/flow.js';
 import { importPhases, type ImportContext } from '../flows/import.js';
+import type { Fidelity } from '../inventory/import-fidelity.js';
 import { installSchema } from './init.js';
 
 export interface ImportOptions {
@@ -10,6 +11,17 @@ export interface ImportOptions {
   kubernetesVersion?: string;
   force?: boolean;
   output?: string;
+}
+
+/** Accepted differences, one line per variable, change and reason, naming its hosts. */
+function grouped(accepted: Fidelity['accepted']): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const a of accepted) {
+    const rendered = a.reason.startsWith('pinned to ip') || a.variable === 'ip' || a.variable === 'etcd_member_name' ? '' : ` → ${JSON.stringify(a.rendered)}`;
+    const key = `${a.variable}${a.original === undefined ? ' (unset)' : `: ${JSON.stringify(a.original)}`}${rendered} (${a.reason})`;
+    out.set(key, [...(out.get(key) ?? []), a.host]);
+  }
+  return out;
 }
 
 export async function importInventory(ctx: CommandContext, inventory: string, o: ImportOptions): Promise<number> {
@@ -42,7 +54,7 @@ export async function importInventory(ctx: CommandContext, inventory: string, o:
     () => {
       for (const n of c.notes) r.info(n);
       for (const x of m.findings) r.info(`${x.kind}: ${x.text}`);
-      for (const a of f.accepted) r.info(`on purpose: ${a.host}: ${a.variable}: ${JSON.stringify(a.original)} → ${JSON.stringify(a.rendered)} (${a.reason})`);
+      for (const [what, hosts] of grouped(f.accepted)) r.info(`on purpose: ${what} on ${hosts.join(', ')}`);
       if (f.explicitDefaults) r.info(`${f.explicitDefaults} host variable(s) the inventory left to the release's defaults are now stated, with the same values`);
       for (const p of c.copied) r.info(`credentials/ copied to ${relative(ctx.cwd, p) || p} (where kubespray reads it for the rendered inventory)`);
       r.success(`${shown} written: ${summary}${f.accepted.length ? ` (${f.accepted.length} made on purpose, listed above)` : ''}; next: kspray validate`);

@@ -45,6 +45,11 @@ const EXPLICIT: Record<string, string> = {
   etcd_member_name: "made explicit: kubespray's default is etcd<N> by position in the etcd group",
 };
 
+/** Group variables kspray states although the release has no default for them, and why that changes nothing. */
+const STATED: Record<string, string> = {
+  metallb_namespace: "kspray always states it: up to v2.29 only kubespray's sample inventory sets it (the metallb role reads it from there)",
+};
+
 const groupOf = (path: string): Scope => path.split('/')[1]!.replace(/\.ya?ml$/, '') as Scope;
 
 export function mapInventory(input: ImportInput): ImportMapping {
@@ -127,6 +132,7 @@ export function mapInventory(input: ImportInput): ImportMapping {
     for (const [v, val] of Object.entries(f.vars)) {
       const ok = everyone.every((h) => (inside.includes(h) ? sameValue(eff[h]?.[v], val, input.defaults(v, eff[h] ?? {})) : eff[h]?.[v] === undefined || hostDoc[h]?.[v] !== undefined));
       if (!ok && definitions(inv, v).groups.length + definitions(inv, v).hosts.length) verbatim.add(v);
+      else if (!ok && STATED[v]) allowed.push(...inside.map((host) => ({ host, variable: v, reason: STATED[v]! })));
     }
   }
   const hostVerbatim: Record<string, Vars> = {};

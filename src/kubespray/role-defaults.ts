@@ -21,11 +21,16 @@ async function defaultsFiles(root: string): Promise<string[]> {
   return out.sort((a, b) => first(a) - first(b));
 }
 
+/** Variables kubespray reads as `x | default(y)` wherever it uses them: unset, they are y. */
+const FALLBACKS: Record<string, string> = { loadbalancer_apiserver_port: 'kube_apiserver_port', access_ip: 'ip' };
+
 /** Role defaults of the checkout at `dir`, typed as YAML would type them once their Jinja is evaluated. */
 export async function roleDefaults(dir: string): Promise<DefaultOf> {
   const texts = await Promise.all((await defaultsFiles(dir)).map((f) => readFile(f, 'utf8')));
   const dv = new DefaultsVars(texts);
-  return (name, hostVars) => {
+  const of: DefaultOf = (name, hostVars) => {
+    const fb = FALLBACKS[name];
+    if (fb) return hostVars[fb] ?? of(fb, hostVars);
     const raw = dv.raw(name);
     if (typeof raw !== 'string') return raw;
     // "{{ x is not defined }}" (loadbalancer_apiserver_localhost): decided by what the host itself sets
@@ -40,4 +45,5 @@ export async function roleDefaults(dir: string): Promise<DefaultOf> {
       return v;
     }
   };
+  return of;
 }
