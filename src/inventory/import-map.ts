@@ -75,10 +75,12 @@ export function mapInventory(input: ImportInput): ImportMapping {
 
   // a variable's value where kspray renders it: one value for every host there and none elsewhere, else 'mixed'
   const target = (name: string): { kind: 'set' | 'default' | 'mixed'; value: unknown } => {
-    const inside = scopeHosts[scopeOf(name, etcdFile)];
+    // the jump host's user is its own (spec.ssh.bastion.user)
+    const universe = name === 'ansible_user' ? nodes : everyone;
+    const inside = name === 'ansible_user' ? nodes : scopeHosts[scopeOf(name, etcdFile)];
     const vals = inside.map((h) => eff[h]?.[name]);
     const present = vals.filter((v) => v !== undefined);
-    const outside = everyone.some((h) => !inside.includes(h) && eff[h]?.[name] !== undefined);
+    const outside = universe.some((h) => !inside.includes(h) && eff[h]?.[name] !== undefined);
     if (!present.length && !outside) return { kind: 'default', value: input.defaults(name, eff[inside[0] ?? ''] ?? {}) };
     if (present.length === vals.length && !outside && present.every((v) => JSON.stringify(v) === JSON.stringify(present[0]))) return { kind: 'set', value: present[0] };
     return { kind: 'mixed', value: present[0] };
@@ -117,7 +119,8 @@ export function mapInventory(input: ImportInput): ImportMapping {
   if (bastion.length) {
     const b = eff[bastion[0]!] ?? {};
     (spec.ssh as Obj).bastion = { address: b.ansible_host ?? bastion[0], port: b.ansible_port, user: b.ansible_user === sshUser.value ? undefined : b.ansible_user };
-    allowed.push(...nodes.map((host) => ({ host, variable: 'ansible_ssh_common_args', reason: "kspray's ProxyCommand verifies the jump host's key (kubespray's turns checking off)" })));
+    allowed.push(...everyone.map((host) => ({ host, variable: 'ansible_ssh_common_args', reason: "kspray's ProxyCommand verifies the jump host's key (kubespray's turns checking off)" })));
+    if (b.ansible_port === undefined) allowed.push({ host: bastion[0]!, variable: 'ansible_port', reason: "Ansible's default SSH port, stated" });
   }
   spec.hosts = hostEntries;
   const draft = clean({ apiVersion: 'kspray.io/v1alpha1', kind: 'Cluster', metadata: { name }, spec }) as Obj;
@@ -130,7 +133,9 @@ export function mapInventory(input: ImportInput): ImportMapping {
   for (const f of modelledVarFiles(cluster)) {
     const inside = scopeHosts[groupOf(f.path)] ?? everyone;
     for (const [v, val] of Object.entries(f.vars)) {
-      const ok = everyone.every((h) => (inside.includes(h) ? sameValue(eff[h]?.[v], val, input.defaults(v, eff[h] ?? {})) : eff[h]?.[v] === undefined || hostDoc[h]?.[v] !== undefined));
+      // what the host sees: its own rendered variable wins over the group's
+      const seen = (h: string) => (hostDoc[h]?.[v] !== undefined ? hostDoc[h]![v] : val);
+      const ok = everyone.every((h) => (inside.includes(h) ? sameValue(eff[h]?.[v], seen(h), input.defaults(v, eff[h] ?? {})) : eff[h]?.[v] === undefined || hostDoc[h]?.[v] !== undefined));
       if (!ok && definitions(inv, v).groups.length + definitions(inv, v).hosts.length) verbatim.add(v);
       else if (!ok && STATED[v]) allowed.push(...inside.map((host) => ({ host, variable: v, reason: STATED[v]! })));
     }

@@ -68,6 +68,7 @@ describe.skipIf(skip)(`kspray import with real kubespray${skip ? ` (${skip})` : 
     expect(legacy.findings.filter((f) => f.kind === 'string-boolean').map((f) => f.text).join('\n')).toMatch(/kube_proxy_strict_arp "true" → true/);
     const text = fs.readFileSync(path.join(tmp, 'legacy', 'kspray.yaml'), 'utf8');
     expect(text.indexOf('name: cp2')).toBeLessThan(text.indexOf('name: cp1'));
+    expect(text).toMatch(/bastion:\n\s+address: 10\.10\.0\.2\n\s+user: jump/);
 
     const yamlDir = await importInto(recent, path.join(tmp, 'yaml-dir'), path.join(fixtures, 'yaml-dir'));
     expect(yamlDir.findings.map((f) => f.kind)).toEqual(expect.arrayContaining(['vault', 'jinja']));

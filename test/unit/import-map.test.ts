@@ -121,3 +121,17 @@ describe('kspray import mapping', () => {
     expect(f.differences).toEqual([{ host: 'b', variable: 'x', original: 1, rendered: 2 }]);
   });
 });
+
+describe('kspray import of a jump host', () => {
+  it('maps the bastion host to spec.ssh.bastion with its own user, the nodes keep theirs in spec.ssh.user', () => {
+    const inv = legacy();
+    inv.groups.set('bastion', { hosts: ['bastion'], children: [], vars: {} });
+    inv.hostVars.bastion = { ansible_host: '10.0.0.2', ansible_user: 'jump' };
+    inv.effective.bastion = { ansible_host: '10.0.0.2', ansible_user: 'jump' };
+    const m = map(inv);
+    const spec = m.config.spec as Obj;
+    expect(spec.ssh).toEqual({ user: 'deploy', bastion: { address: '10.0.0.2', user: 'jump' } });
+    expect(spec.hosts.map((h: Obj) => h.name)).not.toContain('bastion');
+    expect(m.allowed.filter((a) => a.variable === 'ansible_ssh_common_args').map((a) => a.host).sort()).toEqual(['bastion', 'cp1', 'cp2', 'w1']);
+  });
+});
