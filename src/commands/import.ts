@@ -50,13 +50,14 @@ export async function importInventory(ctx: CommandContext, inventory: string, o:
   const shown = relative(ctx.cwd, ctx.configPath) || ctx.configPath;
   const summary = `${f.hosts} hosts, ${f.variables} variables, ${f.differences.length} differences`;
   r.result(
-    { config: ctx.configPath, kubespray: c.checkout!.tag, sources: c.sources, notes: c.notes, findings: m.findings, fidelity: f, credentials: c.copied },
+    { config: ctx.configPath, kubespray: c.checkout!.tag, sources: c.sources, notes: c.notes, findings: m.findings, fidelity: f, written: c.copied },
     () => {
       for (const n of c.notes) r.info(n);
       for (const x of m.findings) r.info(`${x.kind}: ${x.text}`);
       for (const [what, hosts] of grouped(f.accepted)) r.info(`on purpose: ${what} on ${hosts.join(', ')}`);
       if (f.explicitDefaults) r.info(`${f.explicitDefaults} host variable(s) the inventory left to the release's defaults are now stated, with the same values`);
-      for (const p of c.copied) r.info(`credentials/ copied to ${relative(ctx.cwd, p) || p} (where kubespray reads it for the rendered inventory)`);
+      for (const p of c.copied)
+        r.info(p.endsWith('applied.yaml') ? `recorded as applied: ${relative(ctx.cwd, p)} (\`kspray plan\` compares with it)` : `credentials/ copied to ${relative(ctx.cwd, p) || p} (where kubespray reads it for the rendered inventory)`);
       r.success(`${shown} written: ${summary}${f.accepted.length ? ` (${f.accepted.length} made on purpose, listed above)` : ''}; next: kspray validate`);
     },
   );

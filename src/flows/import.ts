@@ -1,7 +1,7 @@
 // kspray import as phases: the kubespray checkout read, the inventory resolved by Ansible, mapped into a config, the
 // config rendered and resolved again and compared host by host, and only then kspray.yaml (and credentials/) written.
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
@@ -17,7 +17,7 @@ import { compareEffective, type Fidelity } from '../inventory/import-fidelity.js
 import type { ResolvedInventory } from '../inventory/import-groups.js';
 import { mapInventory, type ImportMapping } from '../inventory/import-map.js';
 import { yamlOpts, renderInventory, configDigest } from '../inventory/render.js';
-import { inventoryDir } from '../paths.js';
+import { appliedFile, inventoryDir, stateDir } from '../paths.js';
 import { inventorySources, K8S_CLUSTER_OVERLAY } from './import-sources.js';
 import type { Phase, TaskContext } from './flow.js';
 
@@ -40,6 +40,7 @@ export interface ImportContext extends TaskContext {
   mapping?: ImportMapping;
   text?: string;
   fidelity?: Fidelity;
+  /** files written besides the config: the applied baseline, credentials/ */
   copied: string[];
 }
 
@@ -120,10 +121,15 @@ export function importPhases(): Phase<ImportContext>[] {
       title: 'Write the config and copy credentials/',
       async run(c) {
         await writeFileAtomic(c.configPath, c.text!);
+        const name = (c.mapping!.config.metadata as { name: string }).name;
+        // the cluster runs this inventory, proven equal to the config's: the baseline `kspray plan` compares with
+        const state = stateDir(dirname(c.configPath), name);
+        await mkdir(state, { recursive: true, mode: 0o700 });
+        await writeFileAtomic(appliedFile(state), c.text!, 0o600);
+        c.copied.push(appliedFile(state));
         const creds = join(await inventoryHome(c.inventory), 'credentials');
         if (existsSync(creds)) {
           // kubespray reads (and regenerates when missing) credentials_dir = {{ inventory_dir }}/credentials: the rendered inventory's
-          const name = (c.mapping!.config.metadata as { name: string }).name;
           const to = join(inventoryDir(dirname(c.configPath), name), 'credentials');
           await cp(creds, to, { recursive: true, force: c.force, errorOnExist: false, mode: 0 });
           c.copied.push(to);
