@@ -1,7 +1,7 @@
 // kspray import as phases: the kubespray checkout read, the inventory resolved by Ansible, mapped into a config, the
 // config rendered and resolved again and compared host by host, and only then kspray.yaml (and credentials/) written.
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { stringify } from 'yaml';
@@ -120,20 +120,23 @@ export function importPhases(): Phase<ImportContext>[] {
     {
       title: 'Write the config and copy credentials/',
       async run(c) {
-        await writeFileAtomic(c.configPath, c.text!);
         const name = (c.mapping!.config.metadata as { name: string }).name;
+        const creds = join(await inventoryHome(c.inventory), 'credentials');
+        if (existsSync(creds)) {
+          // kubespray reads (and regenerates when missing) credentials_dir = {{ inventory_dir }}/credentials: the rendered inventory's
+          const to = join(inventoryDir(dirname(c.configPath), name), 'credentials');
+          await mkdir(dirname(to), { recursive: true, mode: 0o700 });
+          await cp(creds, to, { recursive: true, force: c.force, errorOnExist: false });
+          await privateTree(to);
+          c.copied.push(to);
+        }
         // the cluster runs this inventory, proven equal to the config's: the baseline `kspray plan` compares with
         const state = stateDir(dirname(c.configPath), name);
         await mkdir(state, { recursive: true, mode: 0o700 });
         await writeFileAtomic(appliedFile(state), c.text!, 0o600);
         c.copied.push(appliedFile(state));
-        const creds = join(await inventoryHome(c.inventory), 'credentials');
-        if (existsSync(creds)) {
-          // kubespray reads (and regenerates when missing) credentials_dir = {{ inventory_dir }}/credentials: the rendered inventory's
-          const to = join(inventoryDir(dirname(c.configPath), name), 'credentials');
-          await cp(creds, to, { recursive: true, force: c.force, errorOnExist: false, mode: 0 });
-          c.copied.push(to);
-        }
+        // last, so a failure above leaves no config behind and the import can simply run again
+        await writeFileAtomic(c.configPath, c.text!);
       },
     },
   ];
@@ -146,6 +149,16 @@ function configRelative(configPath: string, dir: string): string {
 }
 
 const show = (v: unknown) => (v === undefined ? '(unset)' : JSON.stringify(v));
+
+/** Secrets stay private whatever mode the originals had: 0700 directories, 0600 files. */
+async function privateTree(dir: string): Promise<void> {
+  await chmod(dir, 0o700);
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await privateTree(p);
+    else await chmod(p, 0o600);
+  }
+}
 
 async function inventoryHome(inventory: string): Promise<string> {
   return (await stat(inventory)).isDirectory() ? inventory : dirname(inventory);

@@ -80,6 +80,7 @@ describe.skipIf(skip)(`kspray import with real kubespray${skip ? ` (${skip})` : 
     const creds = yamlDir.written.filter((p) => p.endsWith('credentials'));
     expect(creds).toEqual([path.join(tmp, 'yaml-dir', '.kspray', 'lab.example', 'inventory', 'credentials')]);
     expect(fs.readFileSync(path.join(creds[0]!, 'kubeadm_certificate_key.creds'), 'utf8')).toMatch(/test-only/);
+    expect(fs.statSync(path.join(creds[0]!, 'kubeadm_certificate_key.creds')).mode & 0o077).toBe(0);
     const cfg = fs.readFileSync(path.join(tmp, 'yaml-dir', 'kspray.yaml'), 'utf8');
     expect(cfg).toMatch(/kube_oidc_client_secret: !vault \|/);
     expect(cfg).toMatch(/groups:\n\s+- gpu/);
