@@ -292,7 +292,8 @@ export const Spec = z.strictObject({
     .default({})
     .describe('Any other kubespray variable, rendered verbatim into group_vars/all/zz-kspray-extra.yml'),
   groupVars: z
-    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an Ansible group name (letters, digits, "_")'), z.record(z.string(), z.unknown()))
+    // group names are checked by a rule (config/rules/names.ts): a checked key would keep the compiled parser from answering
+    .record(z.string(), z.record(z.string(), z.unknown()))
     .optional()
     .describe('Variables for one inventory group (e.g. kube_control_plane, kube_node, or a group named in hosts[].groups), rendered verbatim into group_vars/<group>/zz-kspray-group-vars.yml; a modelled variable named here is rendered only from here'),
 });

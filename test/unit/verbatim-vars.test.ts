@@ -1,6 +1,9 @@
 // spec.groupVars, hosts[].vars and hosts[].groups: rendered verbatim where Ansible reads them, winning over modelled variables.
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { validateText } from '../../src/config-text.js';
+import { fastParse } from '../../src/config/fast-parse.js';
+import { ClusterConfig } from '../../src/config/schema.js';
 import { groupVarFiles } from '../../src/inventory/group-vars.js';
 import { hostsDocument } from '../../src/inventory/hosts.js';
 import { edit, exampleText, validCluster } from './helpers.js';
@@ -25,7 +28,13 @@ describe('verbatim variables in the config', () => {
   });
 
   it('refuses a further group that kspray fills from roles, and a bad variable name, at their paths', () => {
-    const r = validateText(edit(homelab, { 'spec.hosts.0.groups': ['kube_node'], 'spec.groupVars': { gpu: { 'bad-name': 1 } } }));
-    expect(r.errors.map((p) => p.path)).toEqual(expect.arrayContaining(['spec.hosts[0].groups[0]', 'spec.groupVars.gpu.bad-name']));
+    const r = validateText(edit(homelab, { 'spec.hosts.0.groups': ['kube_node'], 'spec.groupVars': { gpu: { 'bad-name': 1 }, 'bad-group': {} } }));
+    expect(r.errors.map((p) => p.path)).toEqual(expect.arrayContaining(['spec.hosts[0].groups[0]', 'spec.groupVars.gpu.bad-name', 'spec.groupVars.bad-group']));
+  });
+
+  it('the compiled parser answers for them, as zod does', () => {
+    const text = edit(homelab, { 'spec.groupVars': { gpu: { x: [1, { y: 'z' }] } }, 'spec.hosts.3.vars': { a: true }, 'spec.hosts.3.groups': ['gpu'] });
+    const input = parse(text) as unknown;
+    expect(fastParse(input)).toEqual(ClusterConfig.parse(input));
   });
 });

@@ -104,6 +104,9 @@ export const nameRules: Rule[] = [
 
   // membership of kspray's own groups comes from roles; a further group of the same name would bypass them
   function extraGroupNames({ cluster, problems }) {
+    for (const g of Object.keys(cluster.config.spec.groupVars ?? {}))
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(g))
+        problems.error('groups/bad-name', `spec.groupVars.${g}`, `${JSON.stringify(g)} is not an Ansible group name`, 'use letters, digits and "_", not starting with a digit');
     cluster.config.spec.hosts.forEach((h, i) =>
       (h.groups ?? []).forEach((g, j) => {
         if (MANAGED_GROUPS.includes(g))
