@@ -185,7 +185,9 @@ function parseDropping(draft: Obj): ClusterConfig {
     let o: any = draft;
     for (const seg of path.slice(0, -1)) o = o?.[seg as string];
     if (!o || path.length === 0) break;
-    delete o[path.at(-1) as string];
+    const last = path.at(-1)!;
+    if (Array.isArray(o) && typeof last === 'number') o.splice(last, 1);
+    else delete o[last as string];
   }
   throw new Error('import: the draft config does not parse');
 }
