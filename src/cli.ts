@@ -46,6 +46,16 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
     .action(wrap(async () => (await import('./commands/init.js')).init));
 
   program
+    .command('import <inventory>')
+    .description('turn an existing kubespray inventory (file or directory) into kspray.yaml, proven to change nothing any host sees')
+    .option('--kubespray <dir>', 'the kubespray checkout the cluster is deployed from', 'kubespray')
+    .option('--kubernetes-version <v>', 'pin kube_version (needed when the inventory leaves it to the release default)')
+    .option('--force', 'overwrite an existing config file')
+    .addOption(output())
+    .addHelpText('after', '\nExamples:\n  kspray import inventory/mycluster/inventory.ini --kubespray ./kubespray\n  kspray import inventory/mycluster -c mycluster.yaml --kubernetes-version v1.31.4 -o json')
+    .action(wrap(async () => (await import('./commands/import.js')).importInventory));
+
+  program
     .command('validate')
     .description('check the config before any host is touched; prints every problem at once')
     .option('--kubespray', "also run the configured kubespray checkout's own inventory checks on this machine (no host is touched)")

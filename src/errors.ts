@@ -41,6 +41,8 @@ export type ErrorCode =
   | 'EtcdUnhealthy'
   | 'KubeApi'
   | 'Io'
+  | 'InventoryInvalid'
+  | 'ImportRefused'
   | 'Internal';
 
 const exitFor: Record<ErrorCode, ExitCodeValue> = {
@@ -63,6 +65,9 @@ const exitFor: Record<ErrorCode, ExitCodeValue> = {
   EtcdUnhealthy: ExitCode.Failure,
   KubeApi: ExitCode.Failure,
   Io: ExitCode.Failure,
+  // an inventory to import that Ansible cannot read, or that cannot be imported faithfully: bad input, like a bad config
+  InventoryInvalid: ExitCode.Config,
+  ImportRefused: ExitCode.Config,
   Internal: ExitCode.Internal,
 };
 

@@ -15,7 +15,7 @@ const examples = ['homelab'] as const;
  * A copy of the schema in the user's data dir, named by its content: the editor keeps finding it when the config
  * moves or kspray is reinstalled elsewhere or upgraded (a newer schema gets a directory of its own).
  */
-async function installSchema(env: NodeJS.ProcessEnv): Promise<string> {
+export async function installSchema(env: NodeJS.ProcessEnv): Promise<string> {
   const schema = await readFile(packagePath('schema', 'kspray.schema.json'), 'utf8');
   const id = createHash('sha256').update(schema).digest('hex').slice(0, 12);
   const dir = join(env.XDG_DATA_HOME ?? join(env.HOME ?? '/root', '.local', 'share'), 'kspray', 'schemas', id);

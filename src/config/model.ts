@@ -73,3 +73,6 @@ export const hostRoles = (h: NodeHost): string[] => [h.controlPlane && 'control-
 export function etcdMemberName(cluster: Cluster, host: NodeHost): string {
   return host.raw.etcdMemberName ?? `etcd${cluster.etcdMembers.indexOf(host) + 1}`;
 }
+
+/** The inventory groups kspray fills itself (from roles, or with every host). */
+export const MANAGED_GROUPS: readonly string[] = ['all', 'k8s_cluster', 'kube_control_plane', 'etcd', 'kube_node', 'calico_rr', 'bastion'];

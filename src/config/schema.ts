@@ -55,6 +55,14 @@ export const Host = z.strictObject({
     .boolean()
     .optional()
     .describe('Set by kspray when an add-node run did not finish; the host is rendered but flagged'),
+  groups: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an Ansible group name (letters, digits, "_")'))
+    .optional()
+    .describe('Further inventory groups this host belongs to (beyond those its roles give), e.g. groups that carry spec.groupVars'),
+  vars: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('Any other per-host kubespray/Ansible variable, rendered verbatim as a host variable in hosts.yaml (wins over the modelled ones)'),
   remove: z
     .boolean()
     .optional()
@@ -287,7 +295,12 @@ export const Spec = z.strictObject({
   extraVars: z
     .record(z.string(), z.unknown())
     .default({})
-    .describe('Any other kubespray variable, rendered verbatim into group_vars/all/kspray-extra.yml'),
+    .describe('Any other kubespray variable, rendered verbatim into group_vars/all/zz-kspray-extra.yml'),
+  groupVars: z
+    // group names are checked by a rule (config/rules/names.ts): a checked key would keep the compiled parser from answering
+    .record(z.string(), z.record(z.string(), z.unknown()))
+    .optional()
+    .describe('Variables for one inventory group (e.g. kube_control_plane, kube_node, or a group named in hosts[].groups), rendered verbatim into group_vars/<group>/zz-kspray-group-vars.yml; a modelled variable named here is rendered only from here'),
 });
 
 export const ClusterConfig = z.strictObject({

@@ -1,4 +1,5 @@
 // kspray doctor: is this machine ready to drive the configured kubespray release?
+import { gitTag } from '../kubespray/git-tag.js';
 import { access, constants, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { run } from '../exec.js';
@@ -22,13 +23,6 @@ export function parseAnsibleVersion(out: string): { core?: string; python?: stri
   const core = /\[core ([\d.]+)\]/.exec(out)?.[1];
   const python = /python version = .*\((\/[^)]+)\)\s*$/m.exec(out)?.[1];
   return { ...(core ? { core } : {}), ...(python ? { python } : {}) };
-}
-
-/** The release tag at HEAD of a checkout that is its own git repository (not a folder inside another one). */
-async function gitTag(dir: string): Promise<string | undefined> {
-  if (!(await stat(join(dir, '.git')).then(() => true, () => false))) return undefined;
-  const git = await run(['git', '-C', dir, 'describe', '--tags', '--exact-match'], { timeoutMs: 5000 }).catch(() => undefined);
-  return git?.exitCode === 0 ? git.stdout.trim() || undefined : undefined;
 }
 
 /** Whether the checkout's own facts agree with kspray's table, each difference named (the checkout's apply). */

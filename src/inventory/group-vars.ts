@@ -174,14 +174,26 @@ export function modelledVarFiles(c: Cluster): VarsFile[] {
 }
 
 export const EXTRA_VARS_FILE = 'group_vars/all/zz-kspray-extra.yml';
+/** spec.groupVars.<g>: in the group's directory, beside kspray's own files for it; Ansible reads a group's file and directory alike */
+export const groupVarsFile = (group: string) => `group_vars/${group}/zz-kspray-group-vars.yml`;
 
-/** Modelled files with user extraVars applied: a colliding modelled variable is dropped so the extra one wins everywhere. */
+/** Every variable the user states verbatim (extraVars, groupVars): a modelled variable of the same name is then not rendered. */
+export function verbatimNames(c: Cluster): Set<string> {
+  const names = new Set(Object.keys(c.config.spec.extraVars));
+  for (const vars of Object.values(c.config.spec.groupVars ?? {})) for (const k of Object.keys(vars)) names.add(k);
+  return names;
+}
+
+/** Modelled files with user extraVars and groupVars applied: a colliding modelled variable is dropped so the verbatim one wins everywhere. */
 export function groupVarFiles(c: Cluster): VarsFile[] {
   const extra = c.config.spec.extraVars;
+  const verbatim = verbatimNames(c);
   const out = modelledVarFiles(c).map((f) => ({
     path: f.path,
-    vars: Object.fromEntries(Object.entries(f.vars).filter(([k]) => !(k in extra))),
+    vars: Object.fromEntries(Object.entries(f.vars).filter(([k]) => !verbatim.has(k))),
   }));
   if (Object.keys(extra).length) out.push({ path: EXTRA_VARS_FILE, vars: extra });
+  for (const [g, vars] of Object.entries(c.config.spec.groupVars ?? {}).sort(([a], [b]) => a.localeCompare(b)))
+    if (Object.keys(vars).length) out.push({ path: groupVarsFile(g), vars });
   return out;
 }

@@ -16,7 +16,8 @@ function hostVars(c: Cluster, h: NodeHost): Obj {
   if (h.raw.taints?.length) o.node_taints = h.raw.taints;
   if (h.pending) o.kspray_pending = true;
   void spec;
-  return o;
+  // verbatim per-host variables win, as a host variable in the inventory would
+  return { ...o, ...h.raw.vars };
 }
 
 const group = (hosts: NodeHost[]) => ({ hosts: Object.fromEntries(hosts.map((h) => [h.name, {}])) });
@@ -34,6 +35,12 @@ export function hostsDocument(c: Cluster): Obj {
     // facts.yml targets it before anything builds it
     k8s_cluster: { children: { kube_control_plane: {}, kube_node: {}, calico_rr: {} } },
   };
+  // further groups (hosts[].groups), in the order they first appear
+  for (const h of c.hosts)
+    for (const g of h.raw.groups ?? []) {
+      const body = (children[g] ??= { hosts: {} }) as { hosts: Obj };
+      body.hosts[h.name] = {};
+    }
   const b = spec.ssh.bastion;
   if (b) {
     allHosts.bastion = { ansible_host: b.address, ansible_port: b.port, ...(b.user ?? spec.ssh.user ? { ansible_user: b.user ?? spec.ssh.user } : {}) };

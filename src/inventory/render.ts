@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { Cluster } from '../config/model.js';
+import { withVaultTag } from '../config/vault-tag.js';
 import { groupVarFiles } from './group-vars.js';
 import { hostsDocument } from './hosts.js';
 
@@ -19,7 +20,8 @@ export interface RenderMeta {
 
 export const configDigest = (text: string) => createHash('sha256').update(text).digest('hex');
 
-const yamlOpts = { lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as const;
+// vault ciphertext is written back as `!vault |`, so Ansible decrypts it as it did in the imported inventory
+export const yamlOpts = { lineWidth: 0, indent: 2, aliasDuplicateObjects: false, customTags: withVaultTag } as const;
 
 export function header(c: Cluster, meta: RenderMeta): string {
   return [

@@ -1,7 +1,8 @@
 // Names Kubernetes, ssh and Ansible refuse: node labels and taints (Kubernetes label syntax), namespaces, SSH users,
-// extraVars keys that are not Ansible variable names.
+// extraVars, groupVars and host vars keys that are not Ansible variable names, further groups that are kspray's own.
 import type { ProblemList } from '../problems.js';
 import { dnsDomainProblem } from './addresses.js';
+import { MANAGED_GROUPS } from '../model.js';
 import { hostPath, type Rule } from './context.js';
 
 // k8s.io/apimachinery validation: a qualified name and a label value
@@ -88,9 +89,29 @@ export const nameRules: Rule[] = [
   },
 
   function extraVarNames({ cluster, problems }) {
-    for (const k of Object.keys(cluster.config.spec.extraVars)) {
-      const why = !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? 'is not a valid Ansible variable name' : pythonKeywords.has(k) ? 'is a Python keyword, which Ansible refuses as a variable name' : undefined;
-      if (why) problems.error('extra-vars/bad-name', `spec.extraVars.${k}`, `${JSON.stringify(k)} ${why}`, 'use letters, digits and "_", not starting with a digit (kubespray variables look like kube_proxy_mode)');
-    }
+    const { spec } = cluster.config;
+    const places: [string, Record<string, unknown>][] = [
+      ['spec.extraVars', spec.extraVars],
+      ...Object.entries(spec.groupVars ?? {}).map(([g, v]): [string, Record<string, unknown>] => [`spec.groupVars.${g}`, v]),
+      ...spec.hosts.map((h, i): [string, Record<string, unknown>] => [`spec.hosts[${i}].vars`, h.vars ?? {}]),
+    ];
+    for (const [path, vars] of places)
+      for (const k of Object.keys(vars)) {
+        const why = !/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) ? 'is not a valid Ansible variable name' : pythonKeywords.has(k) ? 'is a Python keyword, which Ansible refuses as a variable name' : undefined;
+        if (why) problems.error('extra-vars/bad-name', `${path}.${k}`, `${JSON.stringify(k)} ${why}`, 'use letters, digits and "_", not starting with a digit (kubespray variables look like kube_proxy_mode)');
+      }
+  },
+
+  // membership of kspray's own groups comes from roles; a further group of the same name would bypass them
+  function extraGroupNames({ cluster, problems }) {
+    for (const g of Object.keys(cluster.config.spec.groupVars ?? {}))
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(g))
+        problems.error('groups/bad-name', `spec.groupVars.${g}`, `${JSON.stringify(g)} is not an Ansible group name`, 'use letters, digits and "_", not starting with a digit');
+    cluster.config.spec.hosts.forEach((h, i) =>
+      (h.groups ?? []).forEach((g, j) => {
+        if (MANAGED_GROUPS.includes(g))
+          problems.error('groups/managed', `spec.hosts[${i}].groups[${j}]`, `${g} is a group kspray fills from roles`, g === 'all' || g === 'k8s_cluster' ? 'remove it: every host is in it already' : 'use roles (control-plane, etcd, worker) instead');
+      }),
+    );
   },
 ];
