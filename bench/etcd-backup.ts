@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { ETCDCTL_ENV, findHost, labUp, readLabInfo, sshArgv, sudoRun, type LabInfo } from '../test/lab/index.js';
-import { writeSection } from './doc-section.js';
+import { maxRssMiB, writeSection } from './doc-section.js';
 import { installPacked, repoRoot } from './install.js';
 
 const arg = (name: string, def: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : def);
@@ -52,7 +52,7 @@ const timeV = async (argv: string[], extraEnv: Record<string, string> = {}) => {
   const r = await execa('/usr/bin/time', ['-v', ...argv], { env: { ...env, ...extraEnv }, reject: false });
   const s = (performance.now() - t0) / 1000;
   if (r.exitCode !== 0) throw new Error(`${argv.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
-  return { s, rssMiB: Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024 };
+  return { s, rssMiB: maxRssMiB(r.stderr) };
 };
 const kspray = (method: string) => timeV([KSPRAY, '-c', cfg, 'etcd-backup', '--out', out, '--keep', '1', '--member', 'km02'], { KSPRAY_TRANSFER: method });
 const ssh = sshArgv(info, findHost(info, 'km02'));

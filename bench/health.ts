@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { emulateRelease, labDown, labUp, REPO_DIR } from '../test/lab/index.js';
-import { writeSection } from './doc-section.js';
+import { maxRssMiB, writeSection } from './doc-section.js';
 import { installPacked, repoRoot } from './install.js';
 import { labKubeBinaries } from '../test/lab/kube-binaries.js';
 
@@ -47,7 +47,7 @@ try {
       await secs(async () => {
         const r = await execa('/usr/bin/time', ['-v', process.execPath, kspray, '-c', cfg, 'health', '-o', 'json'], { env, reject: false });
         if (![0, 10, 11].includes(r.exitCode ?? -1)) throw new Error(`health failed: ${r.stderr}`);
-        rss.push(Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]) / 1024);
+        rss.push(maxRssMiB(r.stderr));
       }),
     );
     kc2.push(

@@ -3,17 +3,16 @@
 //   node --import tsx bench/plan.ts [--runs 5]     (rewrites "Plan" in docs/benchmarks.md; `npm run bench -- plan`)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatedConfig } from './config-gen.js';
-import { writeSection } from './doc-section.js';
+import { loadAverages, machineLine, maxRssMiB, writeSection } from './doc-section.js';
 import { installPacked, repoRoot } from './install.js';
 
 const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 5;
 const HOSTS = 5000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
 
 const work = mkdtempSync(join(tmpdir(), 'kspray-bench-plan-'));
 const kspray = installPacked(work);
@@ -23,7 +22,7 @@ mkdirSync(join(cfg, '.kspray', `bench-${HOSTS}`), { recursive: true });
 writeFileSync(join(cfg, '.kspray', `bench-${HOSTS}`, 'applied.yaml'), applied);
 // the next worker, as generatedConfig would have written it
 writeFileSync(join(cfg, 'kspray.yaml'), generatedConfig(HOSTS + 1).replace(`name: bench-${HOSTS + 1}`, `name: bench-${HOSTS}`));
-const loadBefore = load();
+const loadBefore = loadAverages();
 
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 const parsedCache = join(cfg, '.kspray', `bench-${HOSTS}`, 'applied.yaml.json');
@@ -44,7 +43,7 @@ function measure(cold: boolean) {
     walls.push(wall);
     const t = (re: RegExp) => Number(re.exec(r.stderr ?? '')?.[1] ?? NaN);
     cpu.push((t(/User time \(seconds\): ([\d.]+)/) + t(/System time \(seconds\): ([\d.]+)/)) * 1000);
-    rss = Math.max(rss, t(/Maximum resident set size \(kbytes\): (\d+)/) / 1024);
+    rss = Math.max(rss, maxRssMiB(r.stderr ?? ''));
   }
   return { walls, wall: median(walls), cpu: median(cpu), rss };
 }
@@ -57,8 +56,7 @@ const out = [
   '',
   'Reproduce: `node --import tsx bench/plan.ts` (rewrites this section; `npm run bench -- plan`).',
   '',
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
-    `load average (1/5/15 min) ${loadBefore} before, ${load()} after (the cores are shared: CPU time is the steadier figure).`,
+  machineLine(loadBefore, loadAverages()),
   '',
   `kspray as a user installs it (\`npm pack\`, \`npm install -g --prefix <tmp> --ignore-scripts\`), in a directory holding the generated ${HOSTS.toLocaleString('en')}-host ` +
     `config (\`bench/config-gen.ts\`) as \`.kspray/bench-${HOSTS}/applied.yaml\` and the same config with one more worker as \`kspray.yaml\`. ` +

@@ -5,9 +5,9 @@
 // checkout a second row points it there (kspray then reads the checkout's release facts).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, loadavg, tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeSection } from './doc-section.js';
+import { loadAverages, machineLine, maxRssMiB, writeSection } from './doc-section.js';
 import { installPacked, repoRoot } from './install.js';
 
 const arg = (name: string, def: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : def);
@@ -18,7 +18,6 @@ const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 if (spawnSync('sh', ['-c', 'command -v hyperfine']).status !== 0) throw new Error('hyperfine is needed (apt-get install hyperfine)');
 
 const work = mkdtempSync(join(tmpdir(), 'kspray-bench-startup-'));
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
 const kspray = installPacked(work);
 const cfgDir = join(work, 'cfg');
 mkdirSync(cfgDir);
@@ -27,7 +26,7 @@ writeFileSync(join(cfgDir, 'homelab.yaml'), homelab);
 const checkout = join(process.env.KSPRAY_CACHE_DIR ?? join(homedir(), '.cache', 'kspray'), 'real-kubespray', 'v2.25.0');
 const withCheckout = existsSync(join(checkout, 'roles')) ? join(cfgDir, 'homelab-checkout.yaml') : undefined;
 if (withCheckout) writeFileSync(withCheckout, homelab.replace(/^(\s+)path: \.\/kubespray$/m, `$1path: ${checkout}`));
-const loadBefore = load();
+const loadBefore = loadAverages();
 
 // ---- wall and CPU: rounds of hyperfine runs, every command back to back within a round
 const commands: [string, string][] = [
@@ -52,7 +51,7 @@ const rss = (argv: string[]) => {
   let max = 0;
   for (let i = 0; i < 5; i++) {
     const r = spawnSync('/usr/bin/time', ['-v', ...argv], { cwd: cfgDir, encoding: 'utf8' });
-    max = Math.max(max, Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1] ?? 0) / 1024);
+    max = Math.max(max, maxRssMiB(r.stderr));
   }
   return max;
 };
@@ -96,7 +95,7 @@ for (let i = 0; i < 7; i++) {
   profiles.push(breakdown(JSON.parse(readFileSync(join(profDir, readdirSync(profDir)[0]!), 'utf8')) as Profile));
 }
 const where = parts.map((x) => [x, median(profiles.map((m) => m.get(x)!))] as const);
-const loadAfter = load();
+const loadAfter = loadAverages();
 rmSync(work, { recursive: true, force: true });
 
 const [node0] = rows;
@@ -105,8 +104,7 @@ const out = [
   '',
   'Reproduce: `node --import tsx bench/startup.ts` (rewrites this section; `npm run bench -- startup`).',
   '',
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ` +
-    `load average (1/5/15 min) ${loadBefore} before, ${loadAfter} after (the cores are shared: CPU time is the steadier figure).`,
+  machineLine(loadBefore, loadAfter),
   '',
   'kspray as a user installs it: `npm pack` of the checkout, `npm install -g --prefix <tmp> --ignore-scripts kspray-<version>.tgz`, then ' +
     `\`<tmp>/bin/kspray validate -c homelab.yaml\` (the homelab example; its spec.kubespray.path \`./kubespray\` does not exist). ` +

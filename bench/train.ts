@@ -4,7 +4,7 @@
 // Run: node --import tsx bench/train.ts (needs a build: npm run build). Writes the "Release train" section of docs/benchmarks.md.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateText } from '../src/config-text.js';
@@ -16,16 +16,15 @@ import { writeFileAtomic } from '../src/fsutil/atomic.js';
 import { ensureTagCheckout } from '../src/flows/setup.js';
 import type { Reporter } from '../src/io/reporter.js';
 import { renderInventory } from '../src/inventory/render.js';
-import { writeSection } from './doc-section.js';
+import { loadAverages, machineLine, writeSection } from './doc-section.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'kspray');
 const work = mkdtempSync(join(tmpdir(), 'kspray-bench-train-'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
-const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
 if (!existsSync(join(root, 'dist', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-const loadBefore = load();
+const loadBefore = loadAverages();
 
 const text = readFileSync(join(root, 'templates', 'examples', 'homelab.yaml'), 'utf8');
 writeFileSync(join(work, 'kspray.yaml'), text);
@@ -90,12 +89,11 @@ for (let i = 0; i < 21; i++) {
 rmSync(work, { recursive: true, force: true });
 const total = Object.values(rows).reduce((s, xs) => s + median(xs), 0);
 
-const now = new Date().toISOString().slice(0, 16).replace('T', ' ');
 const out = `## Release train
 
 Reproduce: \`node --import tsx bench/train.ts\` (rewrites this section; \`npm run bench -- train\`).
 
-Machine: ${cpus().length} cores (${cpus()[0]?.model.split(' ')[0] ?? '?'}), Node ${process.version}, ${now} UTC; load average (1/5/15 min) ${loadBefore} before, ${load()} after (the cores are shared with other work: the figures are upper bounds).
+${machineLine(loadBefore, loadAverages(), 'the cores are shared with other work: the figures are upper bounds')}
 
 | what | median (ms) | target |
 |---|---|---|
