@@ -6,11 +6,11 @@ import { ExitCode } from '../errors.js';
 import { checkoutAt } from '../flows/setup.js';
 import { pendingTrain, trainView } from '../flows/train.js';
 import { openWorkspace, type Workspace } from '../workspace.js';
-import { appliedCluster } from './plan.js';
+import { appliedState } from '../flows/applied-state.js';
 
 /** Each hop's checkout at its tag and its venv complete. */
 async function trainCheck(ws: Workspace, to: string | undefined): Promise<DoctorCheck | undefined> {
-  const t = pendingTrain(ws, await appliedCluster(ws.configDir, ws.cluster.name), to);
+  const t = pendingTrain(ws, (await appliedState(ws.configDir, ws.cluster.name))?.cluster, to);
   if (!t) return undefined;
   const hops = trainView(ws, t);
   const notes = await Promise.all(

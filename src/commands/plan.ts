@@ -126,6 +126,3 @@ export async function diff(ctx: CommandContext, opts: { run?: string[] }): Promi
   });
   return changes.length ? ExitCode.ChangesPending : ExitCode.Ok;
 }
-
-/** The cluster of the last successful run, or undefined when kspray never applied this cluster. */
-export const appliedCluster = async (dir: string, name: string): Promise<Cluster | undefined> => (await appliedState(dir, name))?.cluster;

@@ -7,12 +7,12 @@ import { pendingTrain, trainView } from '../flows/train.js';
 import { venvForCheckout } from '../flows/train-layout.js';
 import { resolveFrom } from '../paths.js';
 import { openWorkspace } from '../workspace.js';
-import { appliedCluster } from './plan.js';
+import { appliedState } from '../flows/applied-state.js';
 
 export async function setup(ctx: CommandContext, o: { repository?: string; venv?: boolean; to?: string }): Promise<number> {
   const ws = await openWorkspace(ctx);
   const spec = ws.cluster.config.spec;
-  const train = pendingTrain(ws, await appliedCluster(ws.configDir, ws.cluster.name), o.to);
+  const train = pendingTrain(ws, (await appliedState(ws.configDir, ws.cluster.name))?.cluster, o.to);
   // config-first: the configured checkout stays at the tag the cluster runs; the train's tags go beside it
   const tag = train?.mode === 'config' ? train.from.tag : spec.kubespray.version;
   const dir = resolveFrom(ws.configDir, spec.kubespray.path);

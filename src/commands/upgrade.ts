@@ -10,7 +10,7 @@ import { waitOptions } from '../flows/wait-ready.js';
 import type { Workspace } from '../workspace.js';
 import { openWorkspace } from '../workspace.js';
 import { prepare, type Common } from './lifecycle.js';
-import { appliedCluster } from './plan.js';
+import { appliedState } from '../flows/applied-state.js';
 import type { FlowArgs } from './flow-args.js';
 
 export interface UpgradeArgs extends Common, FlowArgs {
@@ -41,7 +41,7 @@ function stepOptions(o: UpgradeArgs): StepOptions {
 const v = (k: Parameters<typeof formatKube>[0]) => formatKube(k, true);
 
 async function train(ws: Workspace, to: string | undefined): Promise<ResolvedTrain> {
-  return resolveTrain(ws, await appliedCluster(ws.configDir, ws.cluster.name), to);
+  return resolveTrain(ws, (await appliedState(ws.configDir, ws.cluster.name))?.cluster, to);
 }
 
 /** Nothing to do: say what the cluster runs and what it could move to. */

@@ -51,7 +51,7 @@ export async function validate(ctx: CommandContext, o: ValidateOptions = {}): Pr
 async function trainProblem(dir: string, text: string, cluster: Cluster): Promise<Problem | undefined> {
   // loaded only for a cluster kspray applied: reading applied.yaml brings in the zod pipeline
   if (!existsSync(appliedFile(stateDir(dir, cluster.name)))) return undefined;
-  const applied = await (await import('./plan.js')).appliedCluster(dir, cluster.name);
+  const applied = (await (await import('../flows/applied-state.js')).appliedState(dir, cluster.name))?.cluster;
   if (!applied?.release || !applied.kube) return undefined;
   const p = tagStepProblem({ release: applied.release, kube: applied.kube }, cluster);
   const line = p && lineOf(parseYaml(text).source, ['spec', 'kubespray', 'version']);

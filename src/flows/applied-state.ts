@@ -1,7 +1,7 @@
 // What the cluster runs, as the flows that change it record it: applied.yaml (the config text), and beside it the
 // parsed config keyed by that text's digest, so `kspray plan` does not parse a large config twice on every run.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { validateConfig } from '../config-file.js';
 import { buildCluster, type Cluster } from '../config/model.js';
 import type { ClusterConfig } from '../config/schema.js';
@@ -21,6 +21,11 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
 export async function recordApplied(sdir: string, text: string, config?: ClusterConfig): Promise<void> {
   await writeFileAtomic(appliedFile(sdir), text, 0o600);
   if (config) await writeFileAtomic(parsedFile(sdir), JSON.stringify({ sha256: digest(text), config }), 0o600);
+}
+
+/** Forget what was applied (a reset cluster runs nothing), with its parsed form. */
+export async function forgetApplied(sdir: string): Promise<void> {
+  await Promise.all([appliedFile(sdir), parsedFile(sdir)].map((f) => rm(f, { force: true })));
 }
 
 /** The config of the last successful run, or undefined when kspray never applied this cluster. */

@@ -6,9 +6,7 @@ import { trapInterrupts, type Interrupts } from '../runs/interrupt.js';
 import { acquireLock } from '../runs/lock.js';
 import { lastDuration, RunRecord } from '../runs/record.js';
 import type { Workspace } from '../workspace.js';
-import { rm } from 'node:fs/promises';
-import { appliedFile } from '../paths.js';
-import { recordApplied } from './applied-state.js';
+import { forgetApplied, recordApplied } from './applied-state.js';
 import type { PlaybookInvocation } from '../playbooks/argv.js';
 import { isPlaybookPhase } from './steps.js';
 
@@ -158,7 +156,7 @@ export async function runFlow(name: string, phases: Phase[], ws: Workspace, o: F
     code = ExitCode.Ok;
     // what the cluster now runs, for the next operator (and the next plan); a reset cluster runs nothing
     if (APPLYING.has(name)) await (o.applied ? recordApplied(ws.stateDir, o.applied(ws.loaded.text)) : recordApplied(ws.stateDir, ws.loaded.text, ws.cluster.config));
-    else if (name === 'reset') await Promise.all([appliedFile(ws.stateDir), `${appliedFile(ws.stateDir)}.json`].map((f) => rm(f, { force: true })));
+    else if (name === 'reset') await forgetApplied(ws.stateDir);
     r.success(`==> ${name} finished in ${formatDuration(Date.now() - began)} (run ${fc.record.result.id})`);
     return code;
   } catch (e) {

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { validateText } from '../config-text.js';
 import { KsprayError } from '../errors.js';
 import { writeFileAtomic } from '../fsutil/atomic.js';
+import { recordApplied } from './applied-state.js';
 import { readCheckoutRelease, type CheckoutRelease } from '../kubespray/checkout-release.js';
 import { findAnsibleInventory, resolveInventory, type InventoryTool } from '../kubespray/ansible-inventory.js';
 import { gitTag } from '../kubespray/git-tag.js';
@@ -133,7 +134,7 @@ export function importPhases(): Phase<ImportContext>[] {
         // the cluster runs this inventory, proven equal to the config's: the baseline `kspray plan` compares with
         const state = stateDir(dirname(c.configPath), name);
         await mkdir(state, { recursive: true, mode: 0o700 });
-        await writeFileAtomic(appliedFile(state), c.text!, 0o600);
+        await recordApplied(state, c.text!);
         c.copied.push(appliedFile(state));
         // last, so a failure above leaves no config behind and the import can simply run again
         await writeFileAtomic(c.configPath, c.text!);

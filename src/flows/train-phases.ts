@@ -8,8 +8,7 @@ import { setSpecValues } from '../config/edit.js';
 import { formatKube, type KubeVersion } from '../config/releases.js';
 import type { Hop } from '../config/train.js';
 import { KsprayError } from '../errors.js';
-import { writeFileAtomic } from '../fsutil/atomic.js';
-import { appliedFile } from '../paths.js';
+import { recordApplied } from './applied-state.js';
 import type { Workspace } from '../workspace.js';
 import { checkConfigText, updateConfig } from './config-update.js';
 import type { FlowContext, Phase } from './flow.js';
@@ -106,7 +105,7 @@ export function trainPhases(ws: Workspace, t: ResolvedTrain, o: StepOptions): Ph
         const next = await recordText(fc, true);
         const applied = hopText(fc.ws.loaded.text, start, hop, place(fc), hop.to.kube, hadVenv, fc.ws.cluster.config.spec.extraVars);
         checkConfigText(applied, `recording ${hop.to.tag}`);
-        await writeFileAtomic(appliedFile(fc.ws.stateDir), applied, 0o600);
+        await recordApplied(fc.ws.stateDir, applied);
         await updateConfig(fc.ws, next, `recording ${hop.to.tag}`);
         const done = { hop: i + 1, of: n, tag: hop.to.tag, kube: v(hop.to.kube) };
         if (fc.record) (fc.record.result.train ??= []).push(done);
