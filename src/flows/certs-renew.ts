@@ -43,7 +43,7 @@ export function renewPhases(o: { readyTimeoutMs?: number } = {}, done: (fc: Flow
   return [
     {
       title: 'Check the control planes',
-      plan: (fc) => [`every control plane reachable over SSH with kubeadm on it (${fc.ws.cluster.controlPlanes.map((h) => h.name).join(', ')}); read their certificates`],
+      plan: (fc) => [`every control plane reachable over SSH with kubeadm on it and its API server ready (${fc.ws.cluster.controlPlanes.map((h) => h.name).join(', ')}); read their certificates`],
       async run(fc) {
         const cps = fc.ws.cluster.controlPlanes.filter((h) => !h.pending);
         if (!cps.length) throw new KsprayError('ConfigInvalid', 'the config has no control-plane host: there are no kubeadm certificates to renew');
@@ -52,6 +52,13 @@ export function renewPhases(o: { readyTimeoutMs?: number } = {}, done: (fc: Flow
           throw new KsprayError(read.down.some((d) => d.unreachable) ? 'HostsUnreachable' : 'HostsFailed', 'not renewing: every control plane must be reachable first (none was touched)', { details: read.down.map((d) => d.error) });
         const missing = (await flowPool(fc).forEachHost(cps, async (s, h) => ((await s.exec(['sh', '-c', 'command -v kubeadm && command -v crictl'])).code === 0 ? undefined : h.name), { keep: true })).flatMap((x) => (x.ok ? (x.value ? [x.value] : []) : [x.host]));
         if (missing.length) throw new KsprayError('PreflightFailed', `not renewing: kubeadm or crictl missing on ${missing.join(', ')} (none was touched)`, { hint: 'renewal runs kubeadm certs renew all and crictl on each control plane, as kubespray deploys them' });
+        // each API server is restarted in turn, so each must be serving before the first is touched
+        const notReady = (await flowPool(fc).forEachHost(cps, async (s, h) => {
+          const r = await s.exec(readyzProbe(h.ip, port(fc)), { sudo: true });
+          return r.code === 0 && r.stdout.trim() === 'ok' ? undefined : `${h.name}: /readyz answered ${(r.stdout + r.stderr).trim().split('\n').at(-1) || `nothing (exit ${r.code})`}`;
+        }, { keep: true })).flatMap((x) => (x.ok ? (x.value ? [x.value] : []) : [x.error instanceof Error ? x.error.message : `${x.host}: ${String(x.error)}`]));
+        if (notReady.length)
+          throw new KsprayError('PreflightFailed', `not renewing: the API server is not ready on ${notReady.map((l) => l.split(':')[0]).join(', ')} (none was touched)`, { details: notReady, hint: 'renewal restarts every API server in turn, so each must serve first: kspray health shows why it does not, fix that, then run kspray certs renew again' });
         const etcd = read.certs.filter((c) => c.file.startsWith('/etc/ssl/etcd/')).sort(bySoonest);
         state.set(fc, {
           cps,

@@ -2,9 +2,11 @@
 // (kubeadm's layout on the control planes, kubespray's etcd layout, the kubelet's), a real kube-apiserver and sshd.
 import fs from 'node:fs';
 import path from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { findHost } from '../lab/info.js';
-import { useLab } from './helpers.js';
+import { waitFor } from '../lab/wait.js';
+import { KSPRAY, useLab } from './helpers.js';
 import { byId, KUBE, onHost, stateKubeconfig, useEmulatableRelease } from './health-helpers.js';
 
 const lab = useLab('certs', 110);
@@ -29,6 +31,18 @@ async function deployWithDays(days: Record<string, Record<string, number>>) {
 }
 
 const cat = (host: string, p: string) => onHost(lab, host, `cat ${p}`);
+const CPS = ['km01', 'km02', 'km03'];
+const KUBEADM_LOG = '/var/lib/kspray-standin/kubeadm.log';
+// while it exists on a host, the stand-in's restarted API server waits (a kubelet slow to start the pod again)
+const HOLD = '/var/lib/kspray-standin/hold-apiserver';
+const logs = async () => Promise.all(CPS.map((h) => onHost(lab, h, `cat ${KUBEADM_LOG} 2>/dev/null || true`)));
+const apiReady = (h: string) => onHost(lab, h, `curl -sS --max-time 5 --cacert /etc/kubernetes/pki/ca.crt https://${findHost(lab.info, h).address}:6443/readyz`).then((o) => o.trim() === 'ok', () => false);
+const waitApiReady = (h: string) => waitFor(() => apiReady(h), { timeoutMs: 300_000, what: `the API server on ${h} to be ready` });
+const lastRenew = () => {
+  const runs = path.join(path.dirname(lab.config), '.kspray', 'runs');
+  const last = fs.readdirSync(runs).filter((d) => d.endsWith('certs-renew')).sort().at(-1)!;
+  return JSON.parse(fs.readFileSync(path.join(runs, last, 'result.json'), 'utf8')) as { status: string; renewed?: string[] };
+};
 
 describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () => {
   it('a fresh cluster: every certificate listed per host, none within the threshold, health OK', { timeout: 900_000 }, async () => {
@@ -109,7 +123,7 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
     expect(await cat('km01', '/etc/ssl/etcd/ssl/member-km01.pem')).toBe(keep.etcd);
     expect(await cat('kube01', '/var/lib/kubelet/pki/kubelet-client-current.pem')).toBe(keep.kubelet);
     // one node at a time: each renewed and restarted only after the one before was back
-    const log = async (h: string) => (await cat(h, '/var/lib/kspray-standin/kubeadm.log')).trim().split('\n').map((l) => { const [what, ns] = l.split(' '); return { what, ns: BigInt(ns!) }; });
+    const log = async (h: string) => (await cat(h, KUBEADM_LOG)).trim().split('\n').map((l) => { const [what, ns] = l.split(' '); return { what, ns: BigInt(ns!) }; });
     const seq = (await Promise.all(['km01', 'km02', 'km03'].map(async (h) => (await log(h)).map((e) => ({ ...e, h }))))).flat().sort((a, b) => (a.ns < b.ns ? -1 : 1));
     expect(seq.map((e) => `${e.h} ${e.what}`)).toEqual(['km01 renew', 'km01 restart', 'km02 renew', 'km02 restart', 'km03 renew', 'km03 restart']);
     // the operator's kubeconfig was fetched again: a new client certificate
@@ -117,12 +131,56 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
     expect(kubeconfigAfter).not.toBe(kubeconfigBefore);
     expect(fs.statSync(stateKubeconfig(lab)).mode & 0o777).toBe(0o600);
     // the run record
-    const runs = path.join(path.dirname(lab.config), '.kspray', 'runs');
-    const last = fs.readdirSync(runs).filter((d) => d.endsWith('certs-renew')).sort().at(-1)!;
-    expect(JSON.parse(fs.readFileSync(path.join(runs, last, 'result.json'), 'utf8'))).toMatchObject({ status: 'succeeded', renewed: ['km01', 'km02', 'km03'] });
+    expect(lastRenew()).toMatchObject({ status: 'succeeded', renewed: CPS });
     const h = await lab.run(['health', '-o', 'json']);
     expect(h.code, h.all).toBe(0);
     expect(byId(h.stdout, 'certs.expiry')?.status).toBe('ok');
+  });
+
+  it('an API server that is not ready: renew refuses naming it before any node is touched', async () => {
+    await onHost(lab, 'km03', `touch ${HOLD} && crictl rmp -f kube-apiserver-km03`);
+    try {
+      const before = await logs();
+      const r = await lab.run(['certs', 'renew', '--yes'], { timeoutMs: 600_000 });
+      expect(r.code, r.all).toBe(4);
+      expect(r.stderr).toMatch(/not renewing: the API server is not ready on km03 \(none was touched\)/);
+      expect(r.stderr).toMatch(/kspray health shows why/);
+      expect(await logs()).toEqual(before);
+    } finally {
+      await onHost(lab, 'km03', `rm -f ${HOLD}`);
+    }
+    await waitApiReady('km03');
+  });
+
+  it('Ctrl-C during renewal: the node in hand is renewed, the others untouched, lock released; a re-run renews all', async () => {
+    const crt = (h: string) => cat(h, '/etc/kubernetes/pki/apiserver.crt');
+    const certsBefore = await Promise.all(CPS.map(crt));
+    const before = await logs();
+    await onHost(lab, 'km01', `touch ${HOLD}`);
+    const run = execa(KSPRAY, ['-c', lab.config, 'certs', 'renew', '--yes'], { reject: false, env: { CI: 'true' } });
+    try {
+      // km01 renewed and its API server restarted (held down): interrupt while kspray waits for it
+      await waitFor(async () => (await logs())[0]!.length > before[0]!.length && (await onHost(lab, 'km01', `tail -1 ${KUBEADM_LOG}`)).startsWith('restart'), { timeoutMs: 300_000, what: 'km01 to be renewed and restarted' });
+      run.kill('SIGINT');
+      const r = await run;
+      expect(r.exitCode, r.stderr).toBe(130);
+      expect(r.stderr).toMatch(/km01: renewed and restarted, interrupted while waiting for its API server/);
+    } finally {
+      await onHost(lab, 'km01', `rm -f ${HOLD}`);
+    }
+    const after = await logs();
+    expect(after.slice(1)).toEqual(before.slice(1));
+    expect(await crt('km01')).not.toBe(certsBefore[0]);
+    expect(await Promise.all(['km02', 'km03'].map(crt))).toEqual(certsBefore.slice(1));
+    expect(fs.existsSync(path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'lock'))).toBe(false);
+    expect(lastRenew().status).toBe('interrupted');
+    await waitApiReady('km01');
+    const again = await lab.run(['certs', 'renew', '--yes'], { timeoutMs: 600_000 });
+    expect(again.code, again.all).toBe(0);
+    expect(lastRenew()).toMatchObject({ status: 'succeeded', renewed: CPS });
+    for (const [i, h] of CPS.entries()) expect(await crt(h), h).not.toBe(certsBefore[i]);
+    const h = await lab.run(['health', '-o', 'json']);
+    expect(h.code, h.all).toBe(0);
   });
 
   it("the operator's kubeconfig: its client certificate's expiry, over SSH and with --local", { timeout: 900_000 }, async () => {

@@ -86,7 +86,7 @@ describe('lifecycle in the lab', () => {
       const id = fs.readdirSync(runsDir()).sort().at(-1)!;
       return fs.existsSync(path.join(runsDir(), id, 'events.jsonl')) ? fs.readFileSync(path.join(runsDir(), id, 'events.jsonl'), 'utf8') : '';
     };
-    await waitFor(() => events().includes('Record deployment'), { timeoutMs: 120_000, what: 'the Record deployment task to start' });
+    await waitFor(() => events().includes('Record deployment'), { timeoutMs: 600_000, what: 'the Record deployment task to start' });
     await waitFor(() => standinHangs(lab.info.hosts.find((h) => h.name === 'kube01')!.netns), { timeoutMs: 30_000, what: 'the injected hang on kube01' });
     // Ansible's SSH masters for this cluster are up now; none may outlive the run waiting for its ControlPersist
     const controlDir = /ControlPath=(\S+)\/%C/.exec((await lab.run(['deploy', '--dry-run', ...IGN])).stdout)?.[1];
@@ -99,7 +99,7 @@ describe('lifecycle in the lab', () => {
     expect(fs.existsSync(lock)).toBe(false);
     expect(lastRun().status).toBe('interrupted');
     expect(await pgrep(`ansible-playbook.*${lab.dir}`)).toBe('');
-  });
+  }, 900_000);
 
   it('add-node adds a worker with facts.yml then scale.yml --limit', async () => {
     const spare = lab.info.hosts.find((h) => h.spare && !h.sudoPassword)!;

@@ -286,7 +286,11 @@ crictl_rmp() {
     mkdir -p "$STATE"
     echo "restart $(date +%s%N)" >>"$LOG"
     bash "$STATE/apiserver/stop-apiserver.sh" "$api_data" >/dev/null 2>&1 || true
-    bash -c "setsid $(cat "$api_data/kube-apiserver.args") </dev/null >>$api_data/kube-apiserver.log 2>&1 & echo \$! >$api_data/kube-apiserver.pid"
+    # a test holds the restart (a kubelet slow to start the pod again) while $STATE/hold-apiserver exists
+    start="exec $(cat "$api_data/kube-apiserver.args")"
+    [ -e "$STATE/hold-apiserver" ] && start="while [ -e $STATE/hold-apiserver ]; do sleep 0.2; done; $start"
+    setsid bash -c "$start" </dev/null >>"$api_data/kube-apiserver.log" 2>&1 &
+    echo $! >"$api_data/kube-apiserver.pid"
     echo "$id"
   done
 }
