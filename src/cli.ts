@@ -176,7 +176,7 @@ export function buildProgram(reporter: Reporter, result: { code: number }, ansib
       .description('upgrade Kubernetes (and kubespray, by the release train: one tag at a time), with an etcd backup first')
       .option('--to <version>', 'target Kubernetes version (e.g. v1.29.5) or latest; without it, what kspray.yaml now says')
       .option('--plan', 'print the whole release train (hops, Ansible, checkouts, config changes) from files only; runs nothing')
-      .option('--train', 'with --to VERSION: take the release train when the version needs more than one hop')
+      .option('--train', 'with --to VERSION: take the release train even where one upgrade within the tag would do (--to takes it anyway when the version needs more than one hop)')
       .option('--prefetch', "run kubespray's download phase before each upgrade, then upgrade with skip_downloads=true")
       .option('--skip-backup', 'do not take an etcd backup first')
       .option('--serial <n>', 'nodes upgraded at once (kubespray serial, default 20%)')

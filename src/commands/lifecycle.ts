@@ -13,6 +13,7 @@ import { waitOptions } from '../flows/wait-ready.js';
 import { roleValues } from '../config/schema.js';
 import { openWorkspace } from '../workspace.js';
 import { checkFlowArgs, type FlowArgs } from './flow-args.js';
+import { refuseTagSkip } from './train-check.js';
 
 export interface Common extends BecomeOptions {
   dryRun?: boolean;
@@ -24,9 +25,11 @@ export interface Common extends BecomeOptions {
   skipKubesprayChecks?: boolean;
 }
 
-export async function prepare(ctx: CommandContext, o: Common & FlowArgs) {
+/** `tagSkip: 'refuse'` for the flows that run the config's kubespray tag as it is; upgrade takes the train instead, reset undoes */
+export async function prepare(ctx: CommandContext, o: Common & FlowArgs, tagSkip: 'refuse' | 'allow' = 'refuse') {
   checkFlowArgs(o);
   const ws = await openWorkspace(ctx, { forHosts: true });
+  if (tagSkip === 'refuse') await refuseTagSkip(ws.loaded);
   if (ws.loaded.warnings.length) ctx.reporter.warn(`${ws.loaded.warnings.length} config warning(s); \`kspray validate\` lists them`);
   const pw = o.dryRun ? undefined : await becomePassword(o, ctx.env, ctx.reporter);
   return { ws, flow: { dryRun: Boolean(o.dryRun), ansibleArgs: ctx.ansibleArgs ?? [], skipKubesprayChecks: Boolean(o.skipKubesprayChecks), ...(pw !== undefined ? { becomePassword: pw } : {}) } };
@@ -80,7 +83,7 @@ export async function removeNode(ctx: CommandContext, name: string, o: Common & 
 }
 
 export async function reset(ctx: CommandContext, o: Common): Promise<number> {
-  const { ws, flow } = await prepare(ctx, o);
+  const { ws, flow } = await prepare(ctx, o, 'allow');
   if (!o.dryRun)
     await confirmTyped(ctx.reporter, `This wipes Kubernetes and etcd from all ${ws.cluster.hosts.length} hosts of ${ws.cluster.name}.`, ws.cluster.name, o.yes);
   return runFlow('reset', resetPhases(), ws, flow);

@@ -1,9 +1,9 @@
-// kspray upgrade: `--to VERSION` one minor within the tag, `--to latest` / `--train` / config-first the release train,
+// kspray upgrade: `--to VERSION` one minor within the tag, else (and `--to latest`, config-first) the release train,
 // `--plan` the whole train from files only.
 import type { CommandContext } from '../context.js';
 import { formatKube } from '../config/releases.js';
-import { ExitCode, isKsprayError, KsprayError } from '../errors.js';
-import { runFlow } from '../flows/flow.js';
+import { ExitCode, isKsprayError } from '../errors.js';
+import { runFlow, type Phase } from '../flows/flow.js';
 import { available, refusedChanges, resolveTrain, trainLines, trainView, type ResolvedTrain } from '../flows/train.js';
 import type { StepOptions } from '../flows/upgrade.js';
 import { waitOptions } from '../flows/wait-ready.js';
@@ -67,30 +67,27 @@ async function plan(ctx: CommandContext, o: UpgradeArgs): Promise<number> {
   r.result({ cluster: ws.cluster.name, mode: t.mode, from: { tag: t.from.tag, kube: v(t.from.kube) }, target: { tag: t.target.tag, kube: v(t.target.kube) }, hops, refused }, () => {
     for (const l of trainLines(t, hops)) r.print(l);
     if (refused.length) r.error(`${refused.length} setting${refused.length === 1 ? '' : 's'} would make kubespray fail: fix ${refused.map((x) => x.path).join(', ')} before the train can run`);
-    else r.info(`run it: kspray upgrade${o.to ? ` --to ${o.to}${o.to === 'latest' ? '' : ' --train'}` : ''} (--dry-run for every phase)`);
+    else r.info(`run it: kspray upgrade${o.to ? ` --to ${o.to}` : ''} (--dry-run for every phase)`);
   });
   return refused.length ? ExitCode.Config : ExitCode.Ok;
 }
 
 export async function upgrade(ctx: CommandContext, o: UpgradeArgs): Promise<number> {
   if (o.plan) return plan(ctx, o);
-  const { ws, flow } = await prepare(ctx, o);
+  const { ws, flow } = await prepare(ctx, o, 'allow');
   // loaded on use: the backup phases bring in the SSH client, which the other flows load only when they connect
   const { upgradePhases } = await import('../flows/upgrade.js');
   const steps = stepOptions(o);
   if (o.to !== undefined && o.to !== 'latest' && !o.train) {
+    let phases: Phase[] | undefined;
     try {
-      return await runFlow('upgrade', upgradePhases(ws, { ...steps, to: o.to }), ws, flow);
+      phases = upgradePhases(ws, { ...steps, to: o.to });
     } catch (e) {
-      // a version the current tag cannot reach in one step: say that the release train can
+      // a version the current tag cannot reach in one step: the release train takes it there, hop by hop
       if (!isKsprayError(e) || e.code !== 'BadArgument' || !/skips a minor|cannot deploy/.test(e.message)) throw e;
-      const t = await train(ws, o.to).catch(() => undefined);
-      if (!t?.hops.length) throw e;
-      throw new KsprayError('BadArgument', e.message, {
-        details: e.details,
-        hint: `${e.hint ?? ''}; the release train does it in ${t.hops.length} hops (${t.hops.map((h) => `${h.to.tag}/${v(h.to.kube)}`).join(' → ')}): kspray upgrade --to ${o.to} --train (--plan shows it)`,
-      });
+      if (!(await train(ws, o.to).catch(() => undefined))?.hops.length) throw e;
     }
+    if (phases) return runFlow('upgrade', phases, ws, flow);
   }
   const t = await train(ws, o.to);
   if (!t.hops.length) return upToDate(ws, t);

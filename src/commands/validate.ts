@@ -6,11 +6,7 @@ import { loadConfigFile } from '../config-file.js';
 import { formatProblem, type Problem } from '../config/problems.js';
 import type { CommandContext } from '../context.js';
 import { ExitCode } from '../errors.js';
-import type { Cluster } from '../config/model.js';
-import { tagStepProblem } from '../config/train.js';
-import { lineOf, parseYaml } from '../config/yaml-source.js';
-import { existsSync } from 'node:fs';
-import { appliedFile, stateDir } from '../paths.js';
+import { trainProblem } from './train-check.js';
 
 export interface ValidateOptions {
   kubespray?: boolean;
@@ -45,17 +41,6 @@ export async function validate(ctx: CommandContext, o: ValidateOptions = {}): Pr
     if (capacity) r.info(capacityLine(capacity));
   });
   return valid ? ExitCode.Ok : ExitCode.Config;
-}
-
-/** A config edit that skips a kubespray tag relative to what was last applied, with the train to take instead. */
-async function trainProblem(dir: string, text: string, cluster: Cluster): Promise<Problem | undefined> {
-  // loaded only for a cluster kspray applied: reading applied.yaml brings in the zod pipeline
-  if (!existsSync(appliedFile(stateDir(dir, cluster.name)))) return undefined;
-  const applied = (await (await import('../flows/applied-state.js')).appliedState(dir, cluster.name))?.cluster;
-  if (!applied?.release || !applied.kube) return undefined;
-  const p = tagStepProblem({ release: applied.release, kube: applied.kube }, cluster);
-  const line = p && lineOf(parseYaml(text).source, ['spec', 'kubespray', 'version']);
-  return p && line !== undefined ? { ...p, line } : p;
 }
 
 /** The planning numbers in one line: the same figures `kspray docs` and `kspray health` use. */

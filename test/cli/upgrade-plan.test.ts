@@ -97,4 +97,33 @@ describe('kspray upgrade --plan', () => {
     expect(record.actions[0]).toMatch(/^set spec\.kubespray\.path\/venv in the config and write applied\.yaml/);
     expect(plan.find((p) => p.phase.endsWith('Run upgrade-cluster.yml -e kube_version=v1.29.5'))!.actions.join(' ')).toContain(join(cwd, 'kubespray-v2.26.1'));
   });
+  it('--to a version two minors on takes the release train without any other flag (--dry-run: the hops, nothing written)', async () => {
+    const cwd = await homelab();
+    const r = await kspray(cwd, ['upgrade', '--to', 'v1.31.4', '--dry-run', '-o', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = (JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { plan: { phase: string }[] }).plan;
+    expect(plan.filter((p) => /: Run upgrade-cluster\.yml/.test(p.phase)).map((p) => p.phase)).toEqual([
+      'Hop 1/2 (v2.26.1, v1.30.6): Run upgrade-cluster.yml -e kube_version=v1.30.6',
+      'Hop 2/2 (v2.27.1, v1.31.4): Run upgrade-cluster.yml -e kube_version=v1.31.4',
+    ]);
+    expect(readFileSync(join(cwd, 'kspray.yaml'), 'utf8')).toMatch(/^    version: v1\.29\.5$/m);
+    const text = await kspray(cwd, ['upgrade', '--plan', '--to', 'v1.31.4']);
+    expect(text.stdout + text.stderr).toMatch(/run it: kspray upgrade --to v1\.31\.4 \(--dry-run for every phase\)/);
+  });
+
+  it('an edit that skips a tag stops deploy, add-node and remove-node before anything runs (exit 3); upgrade takes the train', async () => {
+    const cwd = await homelab();
+    applyAsIs(cwd);
+    setVersion(cwd, 'v2.27.0');
+    for (const args of [['deploy'], ['add-node', 'kube09', '--address', '192.168.10.99'], ['remove-node', 'kube03', '--yes']]) {
+      const r = await kspray(cwd, [...args, '--dry-run']);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toMatch(/kspray\.yaml:\d+ spec\.kubespray\.version: kubespray v2\.27\.0 skips v2\.26: the cluster was last applied at v2\.25\.0 \/ v1\.29\.5/);
+      expect(r.stderr).toMatch(/nothing was written or run/);
+      expect(hasStackTrace(r.stderr)).toBe(false);
+    }
+    const up = await kspray(cwd, ['upgrade', '--dry-run']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/Hop 2\/2 \(v2\.27\.0, v1\.29\.5\)/);
+  });
 });

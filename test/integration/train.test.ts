@@ -73,13 +73,17 @@ describe('release train in the lab', () => {
     expect(await describeTag(checkout('v2.30.0'))).toBe('v2.30.0');
   }, LONG);
 
-  it('a re-run resumes at the first hop not done and reaches v2.32.0 / 1.36, health OK', async () => {
-    const args = ['upgrade', '--to', 'latest', ...IGN];
+  it('config-first with --prefetch: the file names v2.32.0 / 1.36.4, `kspray upgrade` resumes at the first hop not done, downloads first, health OK', async () => {
+    fs.writeFileSync(lab.config, configText().replace(/^(    version: )v2\.30\.0$/m, '$1v2.32.0').replace(/^(  kubernetes:\n    version: )\S+$/m, '$1v1.36.4'));
+    const args = ['upgrade', '--prefetch', ...IGN];
     const plan = await plannedPlaybooks(lab, args, env());
-    expect(plan.filter((p) => p === 'upgrade-cluster.yml')).toHaveLength(2);
+    expect(plan.filter((p) => p === 'upgrade-cluster.yml')).toHaveLength(4);
     const r = await lab.run(args, { env: env(), timeoutMs: LONG });
     expect(r.code, r.all).toBe(0);
     expect(executedPlaybooks(lab)).toEqual(plan);
+    // per hop: kubespray's download phase, then the upgrade itself told not to download again
+    const commands = (lastRun().steps as { command?: string }[]).flatMap((st) => (st.command?.includes('upgrade-cluster.yml') ? [st.command] : []));
+    expect(commands.map((c) => (/--tags download/.test(c) ? 'download' : /"skip_downloads":true/.test(c) ? 'upgrade, skip_downloads' : c))).toEqual(['download', 'upgrade, skip_downloads', 'download', 'upgrade, skip_downloads']);
     expect(r.all).toMatch(/hop 1\/2 done: v2\.31\.0 \/ v1\.35\.4/);
     expect(r.all).toMatch(/hop 2\/2 done: v2\.32\.0 \/ v1\.36\.4/);
     expect(r.all).toMatch(/health: .*/);
