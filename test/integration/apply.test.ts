@@ -50,7 +50,7 @@ const executedSince = (before: string[]) => runIds().filter((id) => !before.incl
 describe('plan and apply in the lab', () => {
   it('starts from an older patch so a same-tag upgrade has somewhere to go', () => {
     expect(configText()).toMatch(/^    version: v1\.29\.5$/m);
-    fs.writeFileSync(lab.config, configText().replace(/^(    version: )v1\.29\.5$/m, '$1v1.29.3'));
+    fs.writeFileSync(lab.config, configText().replace(/^(    version: )v1\.29\.5$/m, '$1v1.29.2'));
   });
 
   it('deploy records what it applied: the plan then shows no changes', async () => {
@@ -114,7 +114,7 @@ describe('plan and apply in the lab', () => {
   });
 
   it('a Kubernetes patch bumped in the file: apply takes an etcd backup, then runs the upgrade flow to it', async () => {
-    editConfig({ 'spec.kubernetes.version': 'v1.29.5' });
+    editConfig({ 'spec.kubernetes.version': 'v1.29.4' });
     const p = await plan();
     expect(p.code).toBe(13);
     expect(p.json.operations.map((o) => o.flow)).toEqual(['etcd-backup', 'upgrade']);
@@ -123,6 +123,18 @@ describe('plan and apply in the lab', () => {
     expect(r.code, r.all).toBe(0);
     expect(executedSince(before)).toEqual(planned(p.json));
     expect(runIds().filter((id) => !before.includes(id)).map((id) => /-(etcd-backup|upgrade)$/.exec(id)?.[1])).toEqual(['etcd-backup', 'upgrade']);
+    for (const h of ['km01', 'kube01']) expect(standin(h)?.kube_version, h).toBe('v1.29.4');
+    expect(configText()).toMatch(/^    version: v1\.29\.4$/m);
+    expect((await plan()).code).toBe(0);
+  }, LONG);
+
+  it('a Kubernetes patch bumped in the file: `kspray upgrade` with no flags upgrades to it; the plan then shows no changes', async () => {
+    editConfig({ 'spec.kubernetes.version': 'v1.29.5' });
+    const before = runIds();
+    const r = await long(['upgrade', ...IGN, '--no-wait']);
+    expect(r.code, r.all).toBe(0);
+    expect(runIds().filter((id) => !before.includes(id)).map((id) => /-(upgrade)$/.exec(id)?.[1])).toEqual(['upgrade']);
+    expect(executedSince(before).filter((p) => p.startsWith('upgrade-cluster.yml'))).toHaveLength(1);
     for (const h of ['km01', 'kube01']) expect(standin(h)?.kube_version, h).toBe('v1.29.5');
     expect(configText()).toMatch(/^    version: v1\.29\.5$/m);
     expect((await plan()).code).toBe(0);
@@ -134,6 +146,32 @@ describe('plan and apply in the lab', () => {
     const r = await long(['add-node', spare.name, ...IGN, '--no-wait'], { KSPRAY_BECOME_PASSWORD: spare.sudoPassword! });
     expect(r.code, r.all).toBe(0);
     expect(standin(spare.name)?.kube_version).toBeDefined();
+    expect((await plan()).code).toBe(0);
+  }, LONG);
+
+  it('rebase: with the applied state lost the plan is a deploy; rebase refuses a config the Nodes do not match, then records one they do', async () => {
+    const applied = path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'applied.yaml');
+    fs.rmSync(applied);
+    fs.rmSync(`${applied}.json`, { force: true });
+    const lost = await plan();
+    expect(lost.code).toBe(13);
+    expect(lost.json.operations.map((o) => o.kind)).toEqual(['deploy']);
+    const before = runIds();
+    const original = configText();
+    editConfig({ 'spec.kubernetes.version': 'v1.29.4' });
+    try {
+      const r = await lab.run(['rebase', '--yes']);
+      expect(r.code, r.all).toBe(3);
+      expect(r.stderr).toMatch(/the cluster's Nodes do not match kspray\.yaml; nothing was recorded/);
+      expect(r.stderr).toMatch(/v1\.29\.5/);
+      expect(fs.existsSync(applied)).toBe(false);
+    } finally {
+      fs.writeFileSync(lab.config, original);
+    }
+    const ok = await lab.run(['rebase', '--yes']);
+    expect(ok.code, ok.all).toBe(0);
+    expect(fs.existsSync(applied)).toBe(true);
+    expect(runIds().filter((id) => !before.includes(id)).some((id) => id.endsWith('-rebase'))).toBe(true);
     expect((await plan()).code).toBe(0);
   }, LONG);
 });
