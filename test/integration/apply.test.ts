@@ -148,30 +148,4 @@ describe('plan and apply in the lab', () => {
     expect(standin(spare.name)?.kube_version).toBeDefined();
     expect((await plan()).code).toBe(0);
   }, LONG);
-
-  it('rebase: with the applied state lost the plan is a deploy; rebase refuses a config the Nodes do not match, then records one they do', async () => {
-    const applied = path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'applied.yaml');
-    fs.rmSync(applied);
-    fs.rmSync(`${applied}.json`, { force: true });
-    const lost = await plan();
-    expect(lost.code).toBe(13);
-    expect(lost.json.operations.map((o) => o.kind)).toEqual(['deploy']);
-    const before = runIds();
-    const original = configText();
-    editConfig({ 'spec.kubernetes.version': 'v1.29.4' });
-    try {
-      const r = await lab.run(['rebase', '--yes']);
-      expect(r.code, r.all).toBe(3);
-      expect(r.stderr).toMatch(/the cluster's Nodes do not match kspray\.yaml; nothing was recorded/);
-      expect(r.stderr).toMatch(/v1\.29\.5/);
-      expect(fs.existsSync(applied)).toBe(false);
-    } finally {
-      fs.writeFileSync(lab.config, original);
-    }
-    const ok = await lab.run(['rebase', '--yes']);
-    expect(ok.code, ok.all).toBe(0);
-    expect(fs.existsSync(applied)).toBe(true);
-    expect(runIds().filter((id) => !before.includes(id)).some((id) => id.endsWith('-rebase'))).toBe(true);
-    expect((await plan()).code).toBe(0);
-  }, LONG);
 });

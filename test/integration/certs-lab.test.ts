@@ -215,4 +215,31 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
       process.kill(kube02.pids.sshd, 'SIGCONT');
     }
   });
+
+  // here rather than in apply.test.ts: rebase runs health's node checks, whose skew rule needs kubelets the lab's
+  // kube-apiserver can serve (this file's release, emulated)
+  it('rebase: with the applied state lost the plan is a deploy; rebase refuses a config the Nodes do not match, then records one they do', async () => {
+    const applied = path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'applied.yaml');
+    fs.rmSync(applied);
+    fs.rmSync(`${applied}.json`, { force: true });
+    const lost = await lab.run(['plan', '-o', 'json']);
+    expect(lost.code, lost.all).toBe(13);
+    expect((JSON.parse(lost.stdout) as { operations: { kind: string }[] }).operations.map((o) => o.kind)).toEqual(['deploy']);
+    const original = fs.readFileSync(lab.config, 'utf8');
+    fs.writeFileSync(lab.config, original.replace(/^(  kubernetes:\n    version: )v1\.34\.3$/m, '$1v1.34.2'));
+    try {
+      const r = await lab.run(['rebase', '--yes']);
+      expect(r.code, r.all).toBe(3);
+      expect(r.stderr).toMatch(/the cluster's Nodes do not match kspray\.yaml; nothing was recorded/);
+      expect(r.stderr).toMatch(/km01: kubelet v1\.34\.3, configured v1\.34\.2/);
+      expect(fs.existsSync(applied)).toBe(false);
+    } finally {
+      fs.writeFileSync(lab.config, original);
+    }
+    const ok = await lab.run(['rebase', '--yes']);
+    expect(ok.code, ok.all).toBe(0);
+    expect(fs.existsSync(applied)).toBe(true);
+    const p = await lab.run(['plan']);
+    expect(p.code, p.all).toBe(0);
+  });
 });
