@@ -78,6 +78,7 @@ export async function upgrade(ctx: CommandContext, o: UpgradeArgs): Promise<numb
   // loaded on use: the backup phases bring in the SSH client, which the other flows load only when they connect
   const { upgradePhases } = await import('../flows/upgrade.js');
   const steps = stepOptions(o);
+  let t: ResolvedTrain | undefined;
   if (o.to !== undefined && o.to !== 'latest' && !o.train) {
     let phases: Phase[] | undefined;
     try {
@@ -85,11 +86,12 @@ export async function upgrade(ctx: CommandContext, o: UpgradeArgs): Promise<numb
     } catch (e) {
       // a version the current tag cannot reach in one step: the release train takes it there, hop by hop
       if (!isKsprayError(e) || e.code !== 'BadArgument' || !/skips a minor|cannot deploy/.test(e.message)) throw e;
-      if (!(await train(ws, o.to).catch(() => undefined))?.hops.length) throw e;
+      t = await train(ws, o.to).catch(() => undefined);
+      if (!t?.hops.length) throw e;
     }
     if (phases) return runFlow('upgrade', phases, ws, flow);
   }
-  const t = await train(ws, o.to);
+  t ??= await train(ws, o.to);
   if (!t.hops.length) return upToDate(ws, t);
   const { trainPhases } = await import('../flows/train-phases.js');
   return runFlow('upgrade', trainPhases(ws, t, steps), ws, flow);

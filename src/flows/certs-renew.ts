@@ -8,6 +8,7 @@ import { readHostsCerts } from '../certs/read.js';
 import { ETCD_REASON, readyzProbe, renewedByKubeadm, renewScript, restartedPods } from '../certs/renew.js';
 import type { NodeHost } from '../config/model.js';
 import { KsprayError } from '../errors.js';
+import type { SshSession } from '../ssh/session.js';
 import type { FlowContext, Phase } from './flow.js';
 import { kubeconfigPhases, type KubeconfigContext } from './kubeconfig.js';
 import { flowPool } from './ssh.js';
@@ -54,11 +55,11 @@ export function renewPhases(o: { readyTimeoutMs?: number } = {}, done: (fc: Flow
         if (missing.length) throw new KsprayError('PreflightFailed', `not renewing: kubeadm or crictl missing on ${missing.join(', ')} (none was touched)`, { hint: 'renewal runs kubeadm certs renew all and crictl on each control plane, as kubespray deploys them' });
         // each API server is restarted in turn, so each must be serving before the first is touched
         const notReady = (await flowPool(fc).forEachHost(cps, async (s, h) => {
-          const r = await s.exec(readyzProbe(h.ip, port(fc)), { sudo: true });
-          return r.code === 0 && r.stdout.trim() === 'ok' ? undefined : `${h.name}: /readyz answered ${(r.stdout + r.stderr).trim().split('\n').at(-1) || `nothing (exit ${r.code})`}`;
-        }, { keep: true })).flatMap((x) => (x.ok ? (x.value ? [x.value] : []) : [x.error instanceof Error ? x.error.message : `${x.host}: ${String(x.error)}`]));
+          const r = await readyz(s, h, port(fc));
+          return r.ok ? undefined : { host: h.name, detail: `${h.name}: /readyz answered ${r.last || `nothing (exit ${r.code})`}` };
+        }, { keep: true })).flatMap((x) => (x.ok ? (x.value ? [x.value] : []) : [{ host: x.host, detail: x.error instanceof Error ? x.error.message : `${x.host}: ${String(x.error)}` }]));
         if (notReady.length)
-          throw new KsprayError('PreflightFailed', `not renewing: the API server is not ready on ${notReady.map((l) => l.split(':')[0]).join(', ')} (none was touched)`, { details: notReady, hint: 'renewal restarts every API server in turn, so each must serve first: kspray health shows why it does not, fix that, then run kspray certs renew again' });
+          throw new KsprayError('PreflightFailed', `not renewing: the API server is not ready on ${notReady.map((n) => n.host).join(', ')} (none was touched)`, { details: notReady.map((n) => n.detail), hint: 'renewal restarts every API server in turn, so each must serve first: kspray health shows why it does not, fix that, then run kspray certs renew again' });
         const etcd = read.certs.filter((c) => c.file.startsWith('/etc/ssl/etcd/')).sort(bySoonest);
         state.set(fc, {
           cps,
@@ -111,15 +112,19 @@ export function renewPhases(o: { readyTimeoutMs?: number } = {}, done: (fc: Flow
   ];
 }
 
+/** One /readyz probe on the node: ok, or the last line it answered. */
+async function readyz(s: SshSession, h: NodeHost, port: number): Promise<{ ok: boolean; last: string; code: number | null }> {
+  const r = await s.exec(readyzProbe(h.ip, port), { sudo: true });
+  return { ok: r.code === 0 && r.stdout.trim() === 'ok', last: (r.stdout + r.stderr).trim().split('\n').at(-1) ?? '', code: r.code };
+}
+
 /** Poll the node's /readyz over its session until "ok" (a fresh probe each second), or fail naming the node. */
 async function waitReady(fc: FlowContext, h: NodeHost, port: number, timeoutMs: number): Promise<void> {
   const s = await flowPool(fc).session(h);
   const deadline = Date.now() + timeoutMs;
-  let last = '';
   for (;;) {
-    const r = await s.exec(readyzProbe(h.ip, port), { sudo: true });
-    if (r.code === 0 && r.stdout.trim() === 'ok') return;
-    last = (r.stdout + r.stderr).trim().split('\n').at(-1) ?? '';
+    const { ok, last } = await readyz(s, h, port);
+    if (ok) return;
     if (Date.now() > deadline) throw new KsprayError('HostsFailed', `${h.name}: the API server was not ready ${timeoutMs / 1000}s after the restart (last /readyz: ${last || 'no answer'})`, { hint: `check kube-apiserver on ${h.name} (crictl ps, its logs); the nodes after it were not touched` });
     if (fc.interrupts?.signal.aborted) throw new KsprayError('Interrupted', `${h.name}: renewed and restarted, interrupted while waiting for its API server`);
     await new Promise((res) => setTimeout(res, 1000));

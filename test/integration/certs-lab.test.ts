@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { findHost } from '../lab/info.js';
 import { waitFor } from '../lab/wait.js';
 import { KSPRAY, useLab } from './helpers.js';
-import { byId, KUBE, onHost, stateKubeconfig, useEmulatableRelease } from './health-helpers.js';
+import { byId, KUBE, onHost, stateFile, stateKubeconfig, useEmulatableRelease } from './health-helpers.js';
 
 const lab = useLab('certs', 110);
 const IGN = ['--ignore-preflight', 'systemd'];
@@ -172,7 +172,7 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
     expect(after.slice(1)).toEqual(before.slice(1));
     expect(await crt('km01')).not.toBe(certsBefore[0]);
     expect(await Promise.all(['km02', 'km03'].map(crt))).toEqual(certsBefore.slice(1));
-    expect(fs.existsSync(path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'lock'))).toBe(false);
+    expect(fs.existsSync(stateFile(lab, 'lock'))).toBe(false);
     expect(lastRenew().status).toBe('interrupted');
     await waitApiReady('km01');
     const again = await lab.run(['certs', 'renew', '--yes'], { timeoutMs: 600_000 });
@@ -219,7 +219,7 @@ describe.skipIf(!KUBE.standin_kube_apiserver_bin)('certificates in the lab', () 
   // here rather than in apply.test.ts: rebase runs health's node checks, whose skew rule needs kubelets the lab's
   // kube-apiserver can serve (this file's release, emulated)
   it('rebase: with the applied state lost the plan is a deploy; rebase refuses a config the Nodes do not match, then records one they do', async () => {
-    const applied = path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'applied.yaml');
+    const applied = stateFile(lab, 'applied.yaml');
     fs.rmSync(applied);
     fs.rmSync(`${applied}.json`, { force: true });
     const lost = await lab.run(['plan', '-o', 'json']);

@@ -15,7 +15,9 @@ export function useEmulatableRelease(lab: TestLab): void {
   emulateRelease(lab.config, 'v2.30.0', 'v1.34.3');
 }
 
-export const stateKubeconfig = (lab: TestLab) => path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', 'kubeconfig');
+/** A file of the lab cluster's state directory (.kspray/kspray-lab beside the config). */
+export const stateFile = (lab: TestLab, name: string) => path.join(path.dirname(lab.config), '.kspray', 'kspray-lab', name);
+export const stateKubeconfig = (lab: TestLab) => stateFile(lab, 'kubeconfig');
 
 export async function kubectl(lab: TestLab, args: string[], o: { kubeconfig?: string; input?: string } = {}): Promise<string> {
   const r = await execa(KUBE.standin_kubectl_bin!, ['--kubeconfig', o.kubeconfig ?? stateKubeconfig(lab), '--request-timeout', '30s', ...args], { ...(o.input !== undefined ? { input: o.input } : {}) });
